@@ -1,0 +1,60 @@
+{#-
+    Wraps the body of the project's generic tests (`{% call fail_with_message() %}`):
+    the body selects one row per failure with a column `failure_message`. At error severity the test
+    raises DuckDB's error() with the messages of the first failures, so that
+    `dbt build` prints which seed or model, which row and which problem; at
+    warn severity it returns the rows, which dbt counts as a warning.
+-#}
+{% macro fail_with_message() -%}
+    {%- set severity = config.get('severity', 'error') | lower -%}
+    with failures as (
+        {{ caller() }}
+    ),
+
+    numbered as (
+        select
+            *,
+            count(*) over () as n_failures,
+            row_number() over (order by failure_message) as failure_number
+        from failures
+    )
+
+    select * exclude (n_failures, failure_number)
+    from numbered
+    {%- if severity == 'error' %}
+    where
+        failure_number = 1
+        and error(
+            n_failures || ' failure(s). ' || (
+                select string_agg(failure_message, ' | ' order by failure_message)
+                from (select failure_message from numbered where failure_number <= 5)
+            )
+        ) is null
+    {%- endif %}
+{%- endmacro %}
+
+{#- A readable label for a row: `col=value, ...` over the given columns. -#}
+{% macro row_label(columns) -%}
+    {%- for c in columns -%}
+        '{{ c }}=' || coalesce(cast({{ c }} as varchar), 'null')
+        {%- if not loop.last %} || ', ' || {% endif -%}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#-
+    The columns that name a row of `relation` in a failure message: every
+    column but the free-text ones (notes, sentences, printed labels).
+-#}
+{% macro key_columns_of(relation) -%}
+    {%- set keep = [] -%}
+    {%- if execute -%}
+        {%- for col in adapter.get_columns_in_relation(relation) -%}
+            {%- set n = col.name | lower -%}
+            {%- if n not in ['note', 'sentence', 'reconstruction_note', 'published_value', 'published_percentage', 'value', 'title_nl', 'universe', 'source_label']
+                and not n.endswith('_label') and not n.startswith('count_') and not n.startswith('is_') -%}
+                {%- do keep.append(col.name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(keep) }}
+{%- endmacro %}

@@ -1,0 +1,7 @@
+{{
+    stage_published_cells(
+        'comensha__top_nationalities_by_form',
+        categories=['nationality', 'form'],
+        extra_columns=['nationality_rank']
+    )
+}}

@@ -1,0 +1,6 @@
+{{
+    stage_published_cells(
+        'comensha__victims_by_gender',
+        categories=['gender', 'form']
+    )
+}}

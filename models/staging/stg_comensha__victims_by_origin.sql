@@ -1,0 +1,6 @@
+{{
+    stage_published_cells(
+        'comensha__victims_by_origin',
+        categories=['origin_region', 'form']
+    )
+}}

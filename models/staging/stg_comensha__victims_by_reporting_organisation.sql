@@ -1,0 +1,6 @@
+{{
+    stage_published_cells(
+        'comensha__victims_by_reporting_organisation',
+        categories=['reporting_organisation', 'form']
+    )
+}}

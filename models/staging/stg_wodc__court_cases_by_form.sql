@@ -1,0 +1,6 @@
+{{
+    stage_published_cells(
+        'wodc__court_cases_by_form',
+        categories=['form']
+    )
+}}

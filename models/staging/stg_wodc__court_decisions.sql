@@ -1,0 +1,6 @@
+{{
+    stage_published_cells(
+        'wodc__court_decisions',
+        categories=['decision_type', 'form']
+    )
+}}

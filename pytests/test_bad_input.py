@@ -1,0 +1,101 @@
+"""A hand-edited seed with a mistake makes `dbt build` fail, and the message
+names the seed, the row and the problem.
+
+Every case breaks a different seed of one temporary copy of the project, so
+one dbt run checks them all; each case then looks for its own message.
+"""
+
+import pytest
+
+from conftest import copy_project, read_seed, run_dbt, write_seed
+
+
+def set_cell(rows, match, **changes):
+    hits = [r for r in rows if all(r[k] == str(v) for k, v in match.items())]
+    assert len(hits) == 1, match
+    hits[0].update(changes)
+    return rows
+
+
+CASES = {
+    # case: (seed, mutation, fragments the failure message must contain)
+    "non_numeric_count": (
+        "wodc__prosecution_disposals",
+        lambda rows: set_cell(rows, {"year": 2022, "disposal_type": "dismissal"},
+                              published_value="89a"),
+        ["wodc__prosecution_disposals: row (edition=2022, year=2022, "
+         "disposal_type=dismissal) has published_value = '89a', which is "
+         "neither a whole number nor <5"],
+    ),
+    "other_spelling_of_suppression": (
+        "wodc__court_decisions",
+        lambda rows: set_cell(rows, {"year": 2019, "decision_type": "other",
+                                     "form": "all"}, published_value="< 5"),
+        ["wodc__court_decisions: row (edition=2022, year=2019, "
+         "decision_type=other, form=all) has published_value = '< 5'"],
+    ),
+    "less_or_equal_spelling": (
+        "wodc__court_cases_by_form",
+        lambda rows: set_cell(rows, {"year": 2020, "form": "unknown"},
+                              published_value="<=4"),
+        ["wodc__court_cases_by_form: row (edition=2022, year=2020, "
+         "form=unknown) has published_value = '<=4'"],
+    ),
+    "negative_count": (
+        "comensha__victims_by_form",
+        lambda rows: set_cell(rows, {"year": 2019, "form": "labour"},
+                              published_value="-261"),
+        ["comensha__victims_by_form: row (edition=2022, year=2019, "
+         "form=labour) has published_value = '-261'"],
+    ),
+    "misspelled_category": (
+        "comensha__victims_by_gender",
+        lambda rows: set_cell(rows, {"year": 2018, "gender": "male",
+                                     "form": "all"}, gender="mael"),
+        ["comensha__victims_by_gender: row (edition=2022, year=2018, "
+         "gender=mael, form=all) has unknown gender 'mael'"],
+    ),
+    "duplicated_cell": (
+        "comensha__labour_exploitation_sectors",
+        lambda rows: rows + [dict(rows[3])],
+        ["comensha__labour_exploitation_sectors: key (edition=2022, "
+         "year=2021, sector=wholesale_retail) occurs 2 times"],
+    ),
+    "year_outside_edition": (
+        "comensha__criminal_exploitation_by_age",
+        lambda rows: set_cell(rows, {"year": 2018, "age_group": "40_plus"},
+                              year="2023"),
+        ["comensha__criminal_exploitation_by_age: row (edition=2022, "
+         "year=2023, age_group=40_plus) has year 2023 outside edition 2022 "
+         "(2018-2022)"],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def broken_build(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("broken"))
+    seeds = []
+    for seed, mutate, _ in CASES.values():
+        path = project / "seeds" / f"{seed}.csv"
+        write_seed(path, mutate(read_seed(path)))
+        seeds.append(seed)
+    assert len(set(seeds)) == len(seeds), "one case per seed"
+    result = run_dbt(["build", "--select", *seeds], project,
+                     project / "w.duckdb")
+    return result
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_seed_fails_with_a_message(case, broken_build):
+    output = broken_build.stdout + broken_build.stderr
+    assert broken_build.returncode != 0
+    for fragment in CASES[case][2]:
+        assert fragment in output, f"{fragment!r} not in:\n{output[-4000:]}"
+
+
+def test_the_same_seeds_pass_unbroken(tmp_path):
+    project = copy_project(tmp_path)
+    seeds = sorted({seed for seed, _, _ in CASES.values()})
+    result = run_dbt(["build", "--select", *seeds], project, tmp_path / "w.duckdb")
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -1,0 +1,61 @@
+"""Changing one seed value makes the consistency test of its identity fail,
+with a message that names the identity, the table and the key.
+
+All changes go into one temporary copy of the project (no two touch the same
+identity) and one dbt run; each case then looks for its own message.
+"""
+
+import pytest
+
+from conftest import copy_project, read_seed, run_dbt, write_seed
+
+CASES = {
+    # case: (seed, key of the changed cell, new value, message fragments)
+    "om_disposals_2022": (
+        "wodc__prosecution_disposals", {"year": 2022, "disposal_type": "dismissal"}, "90",
+        ["sepot + dagvaarding + overig = the cases disposed of by the OM (200 in 2022)"
+         " -- stg_wodc__prosecution_disposals, key (edition=2022, year=2022): "
+         "the 3 parts add up to 201..201, but the total is 200.0..200.0"]),
+    "om_disposals_2021": (
+        "wodc__prosecution_disposals", {"year": 2021, "disposal_type": "summons"}, "125",
+        ["OM disposals of the year before edition 2022 add up to 248..252, "
+         "the prose implies 247"]),
+    "labour_sectors": (
+        "comensha__labour_exploitation_sectors", {"year": 2019, "sector": "construction"}, "33",
+        ["labour sub-sectors add up to labour exploitation -- "
+         "stg_comensha__labour_exploitation_sectors, key (edition=2022, year=2019): "
+         "the 9 parts add up to 262..262, but the total is 261..261"]),
+    "age_per_form": (
+        "comensha__victims_by_age_group",
+        {"year": 2022, "age_group": "40_plus", "form": "labour"}, "80",
+        ["the 2022 split by form adds up to the 2022 value of the row -- "
+         "stg_comensha__victims_by_age_group, key (edition=2022, year=2022, "
+         "age_group=40_plus): the 5 parts add up to 132..132, but the total is 131..131"]),
+    "court_decisions": (
+        "wodc__court_decisions",
+        {"year": 2020, "decision_type": "acquittal", "form": "all"}, "18",
+        ["veroordeling + vrijspraak + overig = the court-decided cases by form of "
+         "that year -- stg_wodc__court_decisions, key (edition=2022, year=2020): "
+         "the 3 parts add up to 72..72, but the total is 67..71"]),
+}
+
+
+@pytest.fixture(scope="module")
+def changed_build(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("changed"))
+    for seed, key, value, _ in CASES.values():
+        path = project / "seeds" / f"{seed}.csv"
+        rows = read_seed(path)
+        hits = [r for r in rows if all(r[k] == str(v) for k, v in key.items())]
+        assert len(hits) == 1, key
+        hits[0]["published_value"] = value
+        write_seed(path, rows)
+    return run_dbt(["build"], project, project / "w.duckdb")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_identity_catches_a_changed_value(case, changed_build):
+    output = changed_build.stdout + changed_build.stderr
+    assert changed_build.returncode != 0
+    for fragment in CASES[case][3]:
+        assert fragment in output, f"{fragment!r} not in:\n{output[-4000:]}"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every check, from a fresh clone too (it installs what it needs):
+#   1. sqlfluff lint of models and singular tests
+#   2. dbt parse with deprecations as errors (data_tests:, arguments:, config:)
+#   3. dbt build: seeds, models, all data tests and unit tests
+#   4. pytest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh --install-only
+export DO_NOT_TRACK=1 DBT_SEND_ANONYMOUS_USAGE_STATS=false DBT_PROFILES_DIR=.
+export PATH="$PWD/.venv/bin:$PATH"
+
+echo "== sqlfluff lint"
+sqlfluff lint models tests/singular
+echo "== dbt parse (deprecations are errors)"
+dbt parse --warn-error-options '{"error": ["Deprecations"]}'
+echo "== dbt build"
+dbt build
+echo "== pytest"
+python -m pytest -q pytests
