@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
-SOURCES = PROJECT.parent / "shared" / "sources"
+SOURCES = PROJECT / "sources"
 DBT = str(Path(sys.executable).with_name("dbt"))
 COPY_IGNORE = shutil.ignore_patterns(
     ".venv", ".git", "logs", "*.duckdb", "*.duckdb.wal", "__pycache__",
