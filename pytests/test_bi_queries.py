@@ -1,0 +1,70 @@
+"""The README's BI questions are each one plain SELECT on one mart, and
+their answers match the report."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT
+
+QUERIES = PROJECT / "queries"
+
+
+def run(warehouse, name):
+    sql = (QUERIES / f"{name}.sql").read_text()
+    assert sql.lower().count("select") == 1 and " join " not in sql.lower()
+    return warehouse.execute(sql).fetchall()
+
+
+def test_every_query_is_in_the_readme():
+    readme = (PROJECT / "README.md").read_text()
+    for path in sorted(QUERIES.glob("*.sql")):
+        assert path.read_text().strip() in readme, path.name
+
+
+def test_reported_victims_per_year(warehouse):
+    rows = run(warehouse, "reported_victims_per_year")
+    assert [r[0] for r in rows] == [2018, 2019, 2020, 2021, 2022]
+    assert rows[-1][1:] == (814, 814)
+    assert all(low <= high for _, low, high in rows)
+
+
+def test_share_of_minors(warehouse):
+    rows = {r[0]: r for r in run(warehouse, "share_of_minors_per_year")}
+    assert rows[2022][1:3] == (70, 70)
+    assert rows[2022][3] == pytest.approx(70 / 814)
+
+
+def test_sepot_and_conviction_rates(warehouse):
+    rows = {(r[0], r[2]): r for r in run(warehouse, "sepot_and_conviction_rates")}
+    def rounds_to(percent, row):
+        return 100 * row[3] - 0.5 <= percent <= 100 * row[4] + 0.5
+
+    assert rounds_to(45, rows[(2022, "dismissal")])
+    assert rounds_to(50, rows[(2021, "dismissal")])
+    assert rounds_to(66, rows[(2022, "conviction")])
+    assert not rounds_to(50, rows[(2022, "dismissal")])
+
+
+def test_funnel_2022(warehouse):
+    rows = run(warehouse, "funnel_2022")
+    assert [r[1] for r in rows][:2] == ["estimated_victims", "reported_victims"]
+    assert [r[1] for r in rows][-1] == "convictions"
+    counts = {r[1]: (r[3], r[4]) for r in rows}
+    assert counts["estimated_victims"] == (5000, 5000)
+    assert counts["police_suspects"] == (255, 255)
+    assert counts["court_decisions"] == (109, 109)
+    assert counts["convictions"] == (72, 72)
+
+
+def test_victims_by_origin(warehouse):
+    rows = {(r[0], r[1]): r for r in run(warehouse, "victims_by_origin_per_year")}
+    assert rows[(2022, "europe")][2:4] == (291, 291)
+    assert rows[(2022, "other")][2:4] == (0, 4)
+
+
+def test_labour_exploitation_by_sector_2022(warehouse):
+    rows = {r[0]: r for r in run(warehouse, "labour_exploitation_by_sector_2022")}
+    assert rows["transport_storage"][2:4] == (52, 52)
+    assert rows["domestic_work"][2:4] == (19, 19)
+    assert rows["wholesale_retail"][2:4] == (0, 4)
