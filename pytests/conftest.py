@@ -40,14 +40,23 @@ def run_dbt(args, project_dir, db_path):
 
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory):
-    """A DuckDB file with every seed and model built, once per session."""
-    db_path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    result = run_dbt(
-        ["build", "--resource-type", "seed", "--resource-type", "model"],
-        PROJECT,
-        db_path,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    """A read-only connection to a built warehouse, once per session.
+
+    scripts/check.sh has just run `dbt build` and passes the file in
+    MENSENHANDEL_TEST_WAREHOUSE; otherwise the seeds and models are built
+    into a temporary file.
+    """
+    prebuilt = os.environ.get("MENSENHANDEL_TEST_WAREHOUSE")
+    if prebuilt and Path(prebuilt).exists():
+        db_path = Path(prebuilt)
+    else:
+        db_path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+        result = run_dbt(
+            ["build", "--resource-type", "seed", "--resource-type", "model"],
+            PROJECT,
+            db_path,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
     con = duckdb.connect(str(db_path), read_only=True)
     yield con
     con.close()

@@ -53,6 +53,32 @@ def changed_build(tmp_path_factory):
     return run_dbt(["build"], project, project / "w.duckdb")
 
 
+@pytest.fixture(scope="module")
+def unprotected_build(tmp_path_factory):
+    """The no-disclosure test, pointed at the cells before disclosure control."""
+    project = copy_project(tmp_path_factory.mktemp("unprotected"))
+    yml = project / "models" / "intermediate" / "_intermediate__models.yml"
+    text = yml.read_text()
+    anchor = "            columns: [table_id, year, category, cross_category]\n"
+    assert anchor in text
+    yml.write_text(text.replace(anchor, anchor + "      - no_disclosure\n", 1))
+    return run_dbt(
+        ["build", "--select", "+int_published_cells_disclosure_controlled",
+         "--exclude", "test_type:singular"],
+        project, project / "w.duckdb")
+
+
+def test_no_disclosure_catches_unprotected_cells(unprotected_build):
+    """Without disclosure control, the report's identities pin <5 cells:
+    criminal exploitation of unknown age in 2019 is the total 331 minus the
+    other age groups, i.e. 0."""
+    output = unprotected_build.stdout + unprotected_build.stderr
+    assert unprotected_build.returncode != 0
+    assert ("int_published_cells_latest_edition: the suppressed cell "
+            "comensha__criminal_exploitation_by_age|2022|2019|unknown|all can "
+            "be worked out as 0") in output
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_identity_catches_a_changed_value(case, changed_build):
     output = changed_build.stdout + changed_build.stderr

@@ -18,4 +18,5 @@ dbt parse --warn-error-options '{"error": ["Deprecations"]}'
 echo "== dbt build"
 dbt build
 echo "== pytest"
-python -m pytest -q pytests
+MENSENHANDEL_TEST_WAREHOUSE="${MENSENHANDEL_DUCKDB_PATH:-target/mensenhandel.duckdb}" \
+    python -m pytest -q pytests
