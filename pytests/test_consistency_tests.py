@@ -6,6 +6,7 @@ identity) and one dbt run; each case then looks for its own message.
 """
 
 import pytest
+import yaml
 
 from conftest import copy_project, read_seed, run_dbt, write_seed
 
@@ -58,10 +59,11 @@ def unprotected_build(tmp_path_factory):
     """The no-disclosure test, pointed at the cells before disclosure control."""
     project = copy_project(tmp_path_factory.mktemp("unprotected"))
     yml = project / "models" / "intermediate" / "_intermediate__models.yml"
-    text = yml.read_text()
-    anchor = "            columns: [table_id, year, category, cross_category]\n"
-    assert anchor in text
-    yml.write_text(text.replace(anchor, anchor + "      - no_disclosure\n", 1))
+    properties = yaml.safe_load(yml.read_text())
+    model, = [m for m in properties["models"]
+              if m["name"] == "int_published_cells_latest_edition"]
+    model["data_tests"].append("no_disclosure")
+    yml.write_text(yaml.safe_dump(properties, sort_keys=False))
     return run_dbt(
         ["build", "--select", "+int_published_cells_disclosure_controlled",
          "--exclude", "test_type:singular"],

@@ -3,7 +3,8 @@
 #   1. sqlfluff lint of models and singular tests
 #   2. dbt parse with deprecations as errors (data_tests:, arguments:, config:)
 #   3. dbt build: seeds, models, all data tests and unit tests
-#   4. pytest
+#   4. dbt docs generate --static (one self-contained HTML file)
+#   5. pytest (includes the documentation check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,8 @@ echo "== dbt parse (deprecations are errors)"
 dbt parse --warn-error-options '{"error": ["Deprecations"]}'
 echo "== dbt build"
 dbt build
+echo "== dbt docs generate --static"
+dbt docs generate --static
 echo "== pytest"
 MENSENHANDEL_TEST_WAREHOUSE="${MENSENHANDEL_DUCKDB_PATH:-target/mensenhandel.duckdb}" \
     python -m pytest -q pytests
