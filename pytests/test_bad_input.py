@@ -99,3 +99,72 @@ def test_the_same_seeds_pass_unbroken(tmp_path):
     seeds = sorted({seed for seed, _, _ in CASES.values()})
     result = run_dbt(["build", "--select", *seeds], project, tmp_path / "w.duckdb")
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def drop_column(rows, column):
+    for row in rows:
+        del row[column]
+    return rows
+
+
+def add_column(rows, column, value):
+    for row in rows:
+        row[column] = value
+    return rows
+
+
+EXTRA_CASES = {
+    # case: (seed, mutation of the rows, fragments)
+    "missing_cell": (
+        "comensha__victims_by_origin",
+        lambda rows: [r for r in rows if not (
+            r["year"] == "2020" and r["origin_region"] == "asia" and r["form"] == "all")],
+        ["comensha__victims_by_origin: no row for (edition=2022, year=2020, "
+         "origin_region=asia): a cell of the table is missing"],
+    ),
+    "extra_column": (
+        "comensha__sexual_exploitation_sectors",
+        lambda rows: add_column(rows, "extra", "x"),
+        ["comensha__sexual_exploitation_sectors: the CSV's columns differ from "
+         "the YAML's: extra column extra"],
+    ),
+    "missing_column": (
+        "emm__police_suspects_by_gender_age",
+        lambda rows: drop_column(rows, "note"),
+        ["emm__police_suspects_by_gender_age: the CSV's columns differ from "
+         "the YAML's: missing column note"],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def structurally_broken_build(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("structure"))
+    seeds = []
+    for seed, mutate, _ in EXTRA_CASES.values():
+        path = project / "seeds" / f"{seed}.csv"
+        write_seed(path, mutate(read_seed(path)))
+        seeds.append(seed)
+    # a byte-order mark and Windows line endings simply work
+    for seed in ("wodc__prosecution_disposals", "wodc__court_cases_by_form"):
+        path = project / "seeds" / f"{seed}.csv"
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+        seeds.append(seed)
+    return run_dbt(["build", "--select", *seeds], project, project / "w.duckdb")
+
+
+@pytest.mark.parametrize("case", sorted(EXTRA_CASES))
+def test_structural_problem_fails_with_a_message(case, structurally_broken_build):
+    output = structurally_broken_build.stdout + structurally_broken_build.stderr
+    assert structurally_broken_build.returncode != 0
+    for fragment in EXTRA_CASES[case][2]:
+        assert fragment in output, f"{fragment!r} not in:\n{output[-4000:]}"
+
+
+def test_bom_and_windows_line_endings_load(structurally_broken_build):
+    output = structurally_broken_build.stdout
+    for seed in ("wodc__prosecution_disposals", "wodc__court_cases_by_form"):
+        assert f"OK loaded seed file main_raw.{seed}" in output
+        for line in output.splitlines():
+            if "ERROR" in line:
+                assert seed not in line, line

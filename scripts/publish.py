@@ -1,0 +1,201 @@
+"""Builds, tests and publishes the warehouse for BI tools, safely.
+
+    python scripts/publish.py [--published-dir published] [--wait SECONDS]
+
+1. Takes a lock (published/.publish.lock): a second publish waits up to
+   --wait seconds for it, then fails cleanly.
+2. Runs `dbt build` (seeds, models, every test) into a fresh DuckDB file
+   next to the published one.
+3. Only if every seed, model and error-severity test passed: checkpoints the
+   new file, exports each mart to Parquet and CSV (with a schema file), and
+   atomically replaces published/mensenhandel.duckdb and published/exports.
+   Readers that hold the old file open keep reading it.
+4. Otherwise the published files stay exactly as they were (same bytes), the
+   fresh file is removed, and the command exits non-zero naming the failing
+   seeds, models and tests.
+
+A publish killed midway (even by SIGKILL) leaves only a stray .build-* file
+behind, which the next publish removes; the published file is untouched.
+The published file is written by the pinned DuckDB 1.4 (long-term support),
+which the DuckDB drivers of BI tools can open.
+"""
+
+import argparse
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+PROJECT = Path(__file__).resolve().parent.parent
+MARTS = ("funnel", "demographics", "prosecution")
+DATABASE_NAME = "mensenhandel.duckdb"
+
+
+class PublishError(Exception):
+    pass
+
+
+def take_lock(directory, wait):
+    """An exclusive lock on the publish; released when the process ends."""
+    handle = open(directory / ".publish.lock", "a+")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise PublishError(
+                    "another publish is running (lock "
+                    f"{directory / '.publish.lock'}); try again or pass --wait"
+                )
+            time.sleep(0.5)
+
+
+def remove_stray_builds(directory):
+    for path in directory.glob(".build-*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def run_build(database, target_path):
+    env = dict(
+        os.environ,
+        DO_NOT_TRACK="1",
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_PROFILES_DIR=str(PROJECT),
+        MENSENHANDEL_DUCKDB_PATH=str(database),
+    )
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    result = subprocess.run(
+        [dbt, "build", "--target-path", str(target_path)],
+        cwd=PROJECT, env=env, capture_output=True, text=True,
+    )
+    return result
+
+
+def failures(target_path):
+    """The nodes that failed, from dbt's run_results.json."""
+    path = target_path / "run_results.json"
+    if not path.exists():
+        return ["dbt did not run (no run_results.json)"]
+    results = json.loads(path.read_text())["results"]
+    bad = []
+    for r in results:
+        if r["status"] in ("error", "fail", "runtime error"):
+            message = " ".join((r.get("message") or r["status"]).split())
+            bad.append(f"{r['unique_id']}: {message[:1000]}")
+    return bad
+
+
+def checkpoint(database):
+    con = duckdb.connect(str(database))
+    con.execute("checkpoint")
+    con.close()
+
+
+def export_marts(database, directory, manifest_path):
+    """Parquet + CSV per mart, with a schema file and a README."""
+    directory.mkdir(parents=True)
+    manifest = json.loads(manifest_path.read_text())
+    con = duckdb.connect(str(database), read_only=True)
+    schema = {}
+    for mart in MARTS:
+        con.execute(
+            f"copy main_marts.{mart} to '{directory / (mart + '.parquet')}' "
+            "(format parquet)"
+        )
+        con.execute(
+            f"copy main_marts.{mart} to '{directory / (mart + '.csv')}' "
+            "(format csv, header)"
+        )
+        node = manifest["nodes"][f"model.mensenhandel.{mart}"]
+        types = dict(con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'main_marts' and table_name = ? "
+            "order by ordinal_position", [mart]).fetchall())
+        schema[mart] = {
+            "description": node["description"],
+            "columns": [
+                {"name": name, "type": types[name],
+                 "description": node["columns"].get(name, {}).get("description", "")}
+                for name in types
+            ],
+        }
+    con.close()
+    (directory / "schema.json").write_text(json.dumps(schema, indent=2))
+    lines = ["# Mensenhandel warehouse: exported marts", "",
+             "One Parquet and one CSV file per mart; column types and "
+             "descriptions in schema.json. Counts are bounds: `<5` in the "
+             "report is count_low = 0, count_high = 4.", ""]
+    for mart, spec in schema.items():
+        lines += [f"## {mart}", "", spec["description"], ""]
+        lines += [f"- `{c['name']}` ({c['type']}): {c['description']}"
+                  for c in spec["columns"]]
+        lines.append("")
+    (directory / "README.md").write_text("\n".join(lines))
+
+
+def publish(published_dir, wait):
+    published_dir.mkdir(parents=True, exist_ok=True)
+    lock = take_lock(published_dir, wait)
+    try:
+        remove_stray_builds(published_dir)
+        stamp = f"{os.getpid()}-{int(time.time())}"
+        build_db = published_dir / f".build-{stamp}.duckdb"
+        target = published_dir / f".build-{stamp}-target"
+        exports = published_dir / f".build-{stamp}-exports"
+        try:
+            result = run_build(build_db, target)
+            bad = failures(target)
+            if result.returncode != 0 or bad:
+                raise PublishError(
+                    "the build failed; nothing was published:\n  "
+                    + "\n  ".join(bad or [result.stdout[-2000:]])
+                )
+            checkpoint(build_db)
+            export_marts(build_db, exports, target / "manifest.json")
+            # the database first (atomic), then the exports directory
+            os.replace(build_db, published_dir / DATABASE_NAME)
+            old = published_dir / ".build-old-exports"
+            if (published_dir / "exports").exists():
+                os.replace(published_dir / "exports", old)
+            os.replace(exports, published_dir / "exports")
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            for path in (build_db, Path(str(build_db) + ".wal")):
+                path.unlink(missing_ok=True)
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(exports, ignore_errors=True)
+    finally:
+        lock.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--published-dir",
+        default=os.environ.get("MENSENHANDEL_PUBLISH_DIR", str(PROJECT / "published")),
+    )
+    parser.add_argument("--wait", type=float, default=0,
+                        help="seconds to wait for another publish to finish")
+    args = parser.parse_args()
+    try:
+        publish(Path(args.published_dir).resolve(), args.wait)
+    except PublishError as error:
+        print(f"publish: {error}", file=sys.stderr)
+        return 1
+    print(f"published {Path(args.published_dir) / DATABASE_NAME}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
