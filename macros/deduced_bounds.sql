@@ -12,7 +12,7 @@
 {% macro deduced_bounds(members) -%}
     with
 
-    side_sums as (
+    side_sums as materialized (
 
         select
             group_id,
@@ -62,7 +62,7 @@
 {% macro propagated_bounds(cells, groups, rounds=6) -%}
     with
 
-    bounds_0 as (
+    bounds_0 as materialized (
         select cell_id, count_low, count_high from {{ cells }}
     ),
     {%- for r in range(1, rounds + 1) %}
@@ -77,7 +77,7 @@
         {{ deduced_bounds('members_' ~ r) }}
     ),
 
-    bounds_{{ r }} as (
+    bounds_{{ r }} as materialized (
         select
             b.cell_id,
             greatest(b.count_low, coalesce(max(d.deduced_low), b.count_low))

@@ -2,8 +2,9 @@
 -- that a reader could pin to one value by applying the report's identities
 -- (int_identity_groups, repeatedly: propagated_bounds) is protected by
 -- secondary suppression: in each group holding a pinned cell, one exact
--- count of at least 4 on the pinned cell's side (an unknown or other
--- category if there is one, else the smallest) is widened to
+-- count of at least 4, on the pinned cell's side if it has one, else on the
+-- other side (an unknown or other category first, else the smallest), is
+-- widened to
 -- count - 4 .. count + 4, together with the same count in another table;
 -- in up to three rounds, until nothing is pinned.
 -- The exact value stays in the seed and in staging.
@@ -25,7 +26,7 @@ groups as (
 
 ),
 
-shown_0 as (
+shown_0 as materialized (
 
     select
         cell_id,
@@ -37,9 +38,9 @@ shown_0 as (
 ),
 {%- for r in range(1, rounds + 1) %}
 
-    propagated_{{ r }} as (
+    propagated_{{ r }} as materialized (
 
-        {{ propagated_bounds('shown_' ~ (r - 1), 'groups') }}
+        {{ propagated_bounds('shown_' ~ (r - 1), 'groups', rounds=3) }}
 
     ),
 
@@ -60,9 +61,11 @@ shown_0 as (
         select
             shown.cell_id,
             row_number() over (
-                partition by groups.group_id, groups.side
+                partition by pinned.group_id, pinned.side
                 order by
-                    -- prefer an unknown or other category, then the smallest
+                    -- prefer the pinned cell's side; there an unknown or
+                    -- other category, then the smallest count
+                    case when groups.side = pinned.side then 0 else 1 end asc,
                     coalesce(
                         cells.category like 'unknown%'
                         or cells.category = 'other'
@@ -72,10 +75,10 @@ shown_0 as (
                     shown.count_low asc,
                     shown.cell_id asc
             ) as candidate_rank
-        from pinned_{{ r }}
-        inner join groups using (group_id, side)
-        inner join shown_{{ r - 1 }} as shown using (cell_id)
-        inner join cells using (cell_id)
+        from pinned_{{ r }} as pinned
+        inner join groups on pinned.group_id = groups.group_id
+        inner join shown_{{ r - 1 }} as shown on groups.cell_id = shown.cell_id
+        inner join cells on groups.cell_id = cells.cell_id
         where
             not cells.is_suppressed
             and not shown.is_widened
@@ -105,7 +108,7 @@ shown_0 as (
 
     ),
 
-    shown_{{ r }} as (
+    shown_{{ r }} as materialized (
 
         select
             shown.cell_id,

@@ -1,0 +1,198 @@
+"""Measures the speed and memory of the build and the test loop.
+
+    python scripts/benchmark.py [--runs 3] [--skip-check] [--skip-growth]
+
+Prints a table and writes the figures to target/benchmark.json:
+- dbt's floor: `dbt --version`, `dbt parse` (partial parsing as a user has it)
+  and `dbt parse --no-partial-parse`;
+- `dbt build` with partial parsing, and from a cold target/ (median of runs);
+- the nodes built and tested, and the marginal cost per node
+  ((build - parse) / nodes);
+- the time DuckDB alone needs for the compiled SQL of all models and tests;
+- the README's test command (scripts/check.sh) end to end;
+- growth: the build with ten synthetic editions appended to every seed
+  (generated in a temporary copy, never committed).
+Wall times in seconds; peak memory (max RSS of the process tree's largest
+process) in MiB, from GNU time.
+"""
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+PROJECT = Path(__file__).resolve().parent.parent
+DBT = str(Path(sys.executable).with_name("dbt"))
+TIME = shutil.which("time") or "/usr/bin/time"
+
+
+def env_for(project, database):
+    return dict(os.environ, DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+                DBT_PROFILES_DIR=str(project), MENSENHANDEL_DUCKDB_PATH=str(database))
+
+
+def timed(cmd, cwd, env):
+    """Wall seconds and peak RSS (MiB) of one command."""
+    with tempfile.NamedTemporaryFile("r") as out:
+        start = time.perf_counter()
+        result = subprocess.run([TIME, "-f", "%M", "-o", out.name, *cmd], cwd=cwd,
+                                env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        rss = int(out.read().strip().splitlines()[-1]) / 1024
+    if result.returncode != 0:
+        raise RuntimeError(f"{cmd} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return wall, rss
+
+
+def median_of(runs, fn):
+    samples = [fn() for _ in range(runs)]
+    return (statistics.median(s[0] for s in samples), max(s[1] for s in samples))
+
+
+def node_counts(target):
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    counts = {}
+    for r in results:
+        kind = r["unique_id"].split(".")[0]
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def duckdb_alone(database, target):
+    """Runs the compiled SQL of every model and test on a copy of the warehouse."""
+    copy = Path(tempfile.mkdtemp()) / "copy.duckdb"
+    shutil.copy(database, copy)
+    con = duckdb.connect(str(copy))
+    manifest = json.loads((target / "manifest.json").read_text())
+    queries = [n["compiled_code"] for n in manifest["nodes"].values()
+               if n["resource_type"] in ("model", "test") and n.get("compiled_code")
+               and n["package_name"] == "mensenhandel"]
+    start = time.perf_counter()
+    errors = 0
+    for sql in queries:
+        try:
+            con.execute(f"select count(*) from ({sql}) as q").fetchall()
+        except duckdb.Error:
+            errors += 1  # tests that raise on failure; none should
+    wall = time.perf_counter() - start
+    con.close()
+    shutil.rmtree(copy.parent, ignore_errors=True)
+    return wall, len(queries), errors
+
+
+def synthetic_editions(project, extra=10):
+    """Appends `extra` editions to every seed: edition + k, year + k."""
+    for path in (project / "seeds").glob("*.csv"):
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            fields, rows = reader.fieldnames, list(reader)
+        new = []
+        for k in range(1, extra + 1):
+            for row in rows:
+                if row.get("edition") != "2022":
+                    continue
+                copy = dict(row, edition=str(2022 + k))
+                if copy.get("year"):
+                    copy["year"] = str(int(copy["year"]) + k)
+                new.append(copy)
+        with open(path, "a", newline="", encoding="utf-8") as f:
+            csv.DictWriter(f, fields, lineterminator="\n").writerows(new)
+    return project
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-check", action="store_true")
+    parser.add_argument("--skip-growth", action="store_true")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    database = work / "bench.duckdb"
+    env = env_for(PROJECT, database)
+    target = work / "target"
+    figures = {"cpus": os.cpu_count(), "runs": args.runs}
+
+    figures["dbt_version"] = median_of(args.runs, lambda: timed([DBT, "--version"], PROJECT, env))
+    timed([DBT, "parse", "--target-path", str(target)], PROJECT, env)  # warm the parse
+    figures["dbt_parse_partial"] = median_of(
+        args.runs, lambda: timed([DBT, "parse", "--target-path", str(target)], PROJECT, env))
+    figures["dbt_parse_full"] = median_of(
+        args.runs, lambda: timed([DBT, "parse", "--no-partial-parse", "--target-path",
+                                  str(target)], PROJECT, env))
+    figures["dbt_build_partial"] = median_of(
+        args.runs, lambda: timed([DBT, "build", "--target-path", str(target)], PROJECT, env))
+    counts = node_counts(target)
+    figures["nodes"] = counts
+
+    def cold_build():
+        shutil.rmtree(work / "cold", ignore_errors=True)
+        return timed([DBT, "build", "--target-path", str(work / "cold")], PROJECT, env)
+    figures["dbt_build_cold"] = median_of(args.runs, cold_build)
+
+    wall, n_queries, errors = duckdb_alone(database, target)
+    figures["duckdb_alone"] = {"seconds": wall, "queries": n_queries, "errors": errors}
+
+    if not args.skip_check:
+        figures["check_command"] = timed(["bash", "scripts/check.sh"], PROJECT,
+                                         dict(os.environ, DO_NOT_TRACK="1"))
+
+    if not args.skip_growth:
+        grown = synthetic_editions(Path(shutil.copytree(
+            PROJECT, work / "grown",
+            ignore=shutil.ignore_patterns(".venv", ".git", "target", "published", "*.duckdb"))))
+        genv = env_for(grown, work / "grown.duckdb")
+        timed([DBT, "parse"], grown, genv)
+        figures["dbt_build_11_editions"] = median_of(
+            max(1, args.runs - 1), lambda: timed([DBT, "build"], grown, genv))
+        figures["rows_per_edition_vs_11"] = 11
+
+    build = figures["dbt_build_partial"][0]
+    parse = figures["dbt_parse_partial"][0]
+    n_nodes = sum(counts.values())
+    figures["marginal_seconds_per_node"] = (build - parse) / n_nodes
+
+    rows = [
+        ("dbt --version (floor)", figures["dbt_version"]),
+        ("dbt parse, partial", figures["dbt_parse_partial"]),
+        ("dbt parse, full", figures["dbt_parse_full"]),
+        ("dbt build, partial parse", figures["dbt_build_partial"]),
+        ("dbt build, cold target/", figures["dbt_build_cold"]),
+    ]
+    if "check_command" in figures:
+        rows.append(("README check command", figures["check_command"]))
+    if "dbt_build_11_editions" in figures:
+        rows.append(("dbt build, 11 editions", figures["dbt_build_11_editions"]))
+    print(f"{'measure':32} {'wall s':>8} {'peak MiB':>9} {'x parse':>8}")
+    for name, (wall, rss) in rows:
+        print(f"{name:32} {wall:8.2f} {rss:9.0f} {wall / parse:8.2f}")
+    print(f"nodes: {counts} = {n_nodes}")
+    print(f"marginal cost per node: {figures['marginal_seconds_per_node'] * 1000:.0f} ms "
+          f"((build - parse) / nodes)")
+    print(f"DuckDB alone, compiled SQL of {n_queries} models and tests: "
+          f"{wall_fmt(figures['duckdb_alone']['seconds'])} s")
+    if "dbt_build_11_editions" in figures:
+        print(f"growth: 11 editions / 1 edition build time = "
+              f"{figures['dbt_build_11_editions'][0] / build:.2f}")
+    out = PROJECT / "target" / "benchmark.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2))
+    print(f"figures written to {out}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def wall_fmt(x):
+    return f"{x:.2f}"
+
+
+if __name__ == "__main__":
+    main()
