@@ -69,6 +69,24 @@ def copy_project(parent):
     return copy
 
 
+def break_seeds(project, cases):
+    """Applies each (seed, mutation of its rows) to the project's seeds."""
+    seeds = []
+    for seed, mutate in cases:
+        path = project / "seeds" / f"{seed}.csv"
+        write_seed(path, mutate(read_seed(path)))
+        seeds.append(seed)
+    return seeds
+
+
+def assert_failed_with(result, fragments):
+    """The dbt run failed, and its output holds every fragment."""
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-3000:]
+    for fragment in fragments:
+        assert fragment in output, f"{fragment!r} not in:\n{output[-4000:]}"
+
+
 def read_seed(path):
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))

@@ -22,4 +22,4 @@ echo "== dbt docs generate --static"
 dbt docs generate --static
 echo "== pytest"
 MENSENHANDEL_TEST_WAREHOUSE="${MENSENHANDEL_DUCKDB_PATH:-target/mensenhandel.duckdb}" \
-    python -m pytest -q pytests
+    python -m pytest -q -n 2 --dist loadfile pytests

@@ -12,7 +12,7 @@
    Readers that hold the old file open keep reading it.
 4. Otherwise the published files stay exactly as they were (same bytes), the
    fresh file is removed, and the command exits non-zero naming the failing
-   seeds, models and tests.
+   seed, model or test (the build stops at the first failure).
 
 A publish killed midway (even by SIGKILL) leaves only a stray .build-* file
 behind, which the next publish removes; the published file is untouched.
@@ -76,7 +76,8 @@ def run_build(database, target_path):
     )
     dbt = str(Path(sys.executable).with_name("dbt"))
     result = subprocess.run(
-        [dbt, "build", "--target-path", str(target_path)],
+        # stop at the first failure: nothing will be published anyway
+        [dbt, "build", "--fail-fast", "--target-path", str(target_path)],
         cwd=PROJECT, env=env, capture_output=True, text=True,
     )
     return result

@@ -2,9 +2,9 @@
 -- that a reader could pin to one value by applying the report's identities
 -- (int_identity_groups, repeatedly: propagated_bounds) is protected by
 -- secondary suppression: in each group holding a pinned cell, one exact
--- count of at least 4, on the pinned cell's side if it has one, else on the
--- other side (an unknown or other category first, else the smallest), is
--- widened to
+-- count, on the pinned cell's side if it has one, else on the other side (a
+-- count of at least 4 first, then an unknown or other category, then the
+-- smallest), is widened to
 -- count - 4 .. count + 4, together with the same count in another table;
 -- in up to three rounds, until nothing is pinned.
 -- The exact value stays in the seed and in staging.
@@ -66,6 +66,8 @@ shown_0 as materialized (
                     -- prefer the pinned cell's side; there an unknown or
                     -- other category, then the smallest count
                     case when groups.side = pinned.side then 0 else 1 end asc,
+                    -- a count of at least 4 hides a <5 cell completely
+                    case when shown.count_low >= 4 then 0 else 1 end asc,
                     coalesce(
                         cells.category like 'unknown%'
                         or cells.category = 'other'
@@ -82,7 +84,6 @@ shown_0 as materialized (
         where
             not cells.is_suppressed
             and not shown.is_widened
-            and shown.count_low >= 4
 
     ),
 
