@@ -82,7 +82,7 @@ year_totals as (
         end as source_table,
         total_low as count_low,
         total_high as count_high,
-        false as is_suppressed,
+        has_suppressed as is_suppressed,
         has_widened as is_widened,
         false as is_uncertain
     from totals
