@@ -2,53 +2,46 @@
     What a reader can work out about each cell of an identity group by
     subtraction. `members` is a relation with group_id, cell_id, side
     ('a' or 'b': the cells of side a add up to the cells of side b),
-    count_low, count_high. For a cell on one side, the identity gives
+    count_low, count_high; a row with a null group_id is a cell in no group.
+    For a cell on one side, the identity gives
         [other side low  - (own side high - cell high),
          other side high - (own side low  - cell low)],
-    intersected with the cell's own bounds. Returns one row per group and
-    cell with deduced_low and deduced_high; the macro serves both the
-    disclosure control model and the test that checks the marts.
+    intersected with the cell's own bounds. Returns the rows of `members`
+    with deduced_low and deduced_high (null where the group has no other
+    side, or the cell no group). The side sums are window sums, so
+    `members` is read once: a chain of rounds stays linear for DuckDB's
+    binder, which binds a CTE again at every reference.
 -#}
 {% macro deduced_bounds(members) -%}
-    with
-
-    side_sums as materialized (
-
-        select
-            group_id,
-            side,
-            sum(count_low) as side_low,
-            sum(count_high) as side_high
-        from {{ members }}
-        group by group_id, side
-
-    ),
-
-    deduced as (
-
-        select
-            m.group_id,
-            m.cell_id,
-            m.side,
-            m.count_low,
-            m.count_high,
+    select
+        group_id,
+        cell_id,
+        side,
+        count_low,
+        count_high,
+        case when group_id is not null and n_group > n_side then
             greatest(
-                m.count_low,
-                other.side_low - (own.side_high - m.count_high)
-            ) as deduced_low,
+                count_low,
+                (group_low - own_low) - (own_high - count_high)
+            )
+        end as deduced_low,
+        case when group_id is not null and n_group > n_side then
             least(
-                m.count_high,
-                other.side_high - (own.side_low - m.count_low)
-            ) as deduced_high
-        from {{ members }} as m
-        inner join side_sums as own
-            on m.group_id = own.group_id and m.side = own.side
-        inner join side_sums as other
-            on m.group_id = other.group_id and m.side <> other.side
-
-    )
-
-    select * from deduced
+                count_high,
+                (group_high - own_high) - (own_low - count_low)
+            )
+        end as deduced_high
+    from (
+        select
+            *,
+            sum(count_low) over (partition by group_id, side) as own_low,
+            sum(count_high) over (partition by group_id, side) as own_high,
+            count(*) over (partition by group_id, side) as n_side,
+            sum(count_low) over (partition by group_id) as group_low,
+            sum(count_high) over (partition by group_id) as group_high,
+            count(*) over (partition by group_id) as n_group
+        from {{ members }}
+    ) as sums
 {%- endmacro %}
 
 {#-
@@ -58,6 +51,7 @@
     `cells` (cell_id, count_low, count_high). A group whose identity the
     report itself breaks can imply an empty range; such a deduction is
     ignored. Returns cell_id, count_low, count_high after `rounds` rounds.
+    Each round reads the previous one once.
 -#}
 {% macro propagated_bounds(cells, groups, rounds=6) -%}
     with
@@ -67,27 +61,32 @@
     ),
     {%- for r in range(1, rounds + 1) %}
 
-    members_{{ r }} as (
-        select g.group_id, g.side, b.cell_id, b.count_low, b.count_high
-        from {{ groups }} as g
-        inner join bounds_{{ r - 1 }} as b using (cell_id)
-    ),
-
     deduced_{{ r }} as (
-        {{ deduced_bounds('members_' ~ r) }}
+        {{ deduced_bounds(
+            '(select g.group_id, g.side, b.cell_id, b.count_low, b.count_high'
+            ~ ' from bounds_' ~ (r - 1) ~ ' as b left join ' ~ groups
+            ~ ' as g on b.cell_id = g.cell_id)') }}
     ),
 
     bounds_{{ r }} as materialized (
         select
-            b.cell_id,
-            greatest(b.count_low, coalesce(max(d.deduced_low), b.count_low))
-                as count_low,
-            least(b.count_high, coalesce(min(d.deduced_high), b.count_high))
-                as count_high
-        from bounds_{{ r - 1 }} as b
-        left join deduced_{{ r }} as d
-            on b.cell_id = d.cell_id and d.deduced_low <= d.deduced_high
-        group by b.cell_id, b.count_low, b.count_high
+            cell_id,
+            greatest(
+                count_low,
+                coalesce(
+                    max(deduced_low) filter (where deduced_low <= deduced_high),
+                    count_low
+                )
+            ) as count_low,
+            least(
+                count_high,
+                coalesce(
+                    min(deduced_high) filter (where deduced_low <= deduced_high),
+                    count_high
+                )
+            ) as count_high
+        from deduced_{{ r }}
+        group by cell_id, count_low, count_high
     ),
     {%- endfor %}
 

@@ -43,18 +43,35 @@
 
 {#-
     The columns that name a row of `relation` in a failure message: every
-    column but the free-text ones (notes, sentences, printed labels).
+    column but the free-text ones (notes, sentences, printed labels). Read
+    from the YAML of the seed or model (the graph), not from the database:
+    no query per test. `columns_match_yaml` and the contracts keep the YAML
+    and the relation's columns equal.
 -#}
 {% macro key_columns_of(relation) -%}
     {%- set keep = [] -%}
     {%- if execute -%}
-        {%- for col in adapter.get_columns_in_relation(relation) -%}
-            {%- set n = col.name | lower -%}
+        {%- set node = graph_node_of(relation) -%}
+        {%- for name in node.columns.keys() -%}
+            {%- set n = name | lower -%}
             {%- if n not in ['note', 'sentence', 'reconstruction_note', 'published_value', 'published_percentage', 'value', 'title_nl', 'universe', 'source_label']
                 and not n.endswith('_label') and not n.startswith('count_') and not n.startswith('is_') -%}
-                {%- do keep.append(col.name) -%}
+                {%- do keep.append(name) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
     {{ return(keep) }}
+{%- endmacro %}
+
+{#-
+    The graph node (seed or model of this project) that `relation` was
+    built from: a dictionary lookup by unique id, not a scan of the graph.
+-#}
+{% macro graph_node_of(relation) -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ relation.identifier)
+        or graph.nodes.get('seed.' ~ project_name ~ '.' ~ relation.identifier) -%}
+    {%- if node is none -%}
+        {{ exceptions.raise_compiler_error('no seed or model named ' ~ relation.identifier) }}
+    {%- endif -%}
+    {{ return(node) }}
 {%- endmacro %}

@@ -72,16 +72,6 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def broken_build(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("broken"))
-    seeds = break_seeds(project, [(seed, mutate) for seed, mutate, _ in CASES.values()])
-    assert len(set(seeds)) == len(seeds), "one case per seed"
-    result = run_dbt(["build", "--select", *seeds], project,
-                     project / "w.duckdb")
-    return result
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_seed_fails_with_a_message(case, broken_build):
     assert_failed_with(broken_build, CASES[case][2])
@@ -123,26 +113,34 @@ EXTRA_CASES = {
 }
 
 
+# a byte-order mark and Windows line endings simply work
+BOM_AND_CRLF_SEEDS = ("comensha__victims_by_reporting_organisation",
+                      "comensha__top_nationalities_by_form")
+
+
 @pytest.fixture(scope="module")
-def structurally_broken_build(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("structure"))
-    seeds = break_seeds(project, [(seed, mutate) for seed, mutate, _ in EXTRA_CASES.values()])
-    # a byte-order mark and Windows line endings simply work
-    for seed in ("wodc__prosecution_disposals", "wodc__court_cases_by_form"):
+def broken_build(tmp_path_factory):
+    """All cases in one copy of the project, one seed each, and one dbt run
+    of the seeds and their tests."""
+    project = copy_project(tmp_path_factory.mktemp("broken"))
+    cases = list(CASES.values()) + list(EXTRA_CASES.values())
+    seeds = break_seeds(project, [(seed, mutate) for seed, mutate, _ in cases])
+    for seed in BOM_AND_CRLF_SEEDS:
         path = project / "seeds" / f"{seed}.csv"
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
         seeds.append(seed)
-    return run_dbt(["build", "--select", *seeds], project, project / "w.duckdb")
+    assert len(set(seeds)) == len(seeds), "one case per seed"
+    return run_dbt(["build", "--select", *seeds], project)
 
 
 @pytest.mark.parametrize("case", sorted(EXTRA_CASES))
-def test_structural_problem_fails_with_a_message(case, structurally_broken_build):
-    assert_failed_with(structurally_broken_build, EXTRA_CASES[case][2])
+def test_structural_problem_fails_with_a_message(case, broken_build):
+    assert_failed_with(broken_build, EXTRA_CASES[case][2])
 
 
-def test_bom_and_windows_line_endings_load(structurally_broken_build):
-    output = structurally_broken_build.stdout
-    for seed in ("wodc__prosecution_disposals", "wodc__court_cases_by_form"):
+def test_bom_and_windows_line_endings_load(broken_build):
+    output = broken_build.stdout
+    for seed in BOM_AND_CRLF_SEEDS:
         assert f"OK loaded seed file main_raw.{seed}" in output
         for line in output.splitlines():
             if "ERROR" in line:

@@ -2,6 +2,8 @@
 marts."""
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,11 @@ from conftest import PROJECT, run_dbt
 
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory):
+    """The project's manifest: the one scripts/check.sh has just written
+    (MENSENHANDEL_TEST_MANIFEST), or a fresh `dbt parse`."""
+    prebuilt = os.environ.get("MENSENHANDEL_TEST_MANIFEST")
+    if prebuilt and Path(prebuilt).exists():
+        return json.loads(Path(prebuilt).read_text())
     target = tmp_path_factory.mktemp("docs")
     result = run_dbt(["parse", "--target-path", str(target)], PROJECT,
                      target / "unused.duckdb")

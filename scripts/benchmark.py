@@ -10,6 +10,11 @@ Prints a table and writes the figures to target/benchmark.json:
   ((build - parse) / nodes);
 - the time DuckDB alone needs for the compiled SQL of all models and tests;
 - the README's test command (scripts/check.sh) end to end;
+- dbt's own per-node cost: a generated project with the same number of
+  seeds, views, tables, data tests and unit tests, each trivial (tiny seeds,
+  `select *` models, not_null tests), built the same way; its marginal cost
+  per node is dbt's floor on this machine (generated in a temporary
+  directory, never committed);
 - growth: the build with ten synthetic editions appended to every seed
   (generated in a temporary copy, never committed).
 Wall times in seconds; peak memory (max RSS of the process tree's largest
@@ -107,6 +112,76 @@ def synthetic_editions(project, extra=10):
         with open(path, "a", newline="", encoding="utf-8") as f:
             csv.DictWriter(f, fields, lineterminator="\n").writerows(new)
     return project
+
+
+FLOOR_PROFILE = """floor:
+  target: dev
+  outputs:
+    dev:
+      type: duckdb
+      path: floor.duckdb
+      threads: {threads}
+"""
+
+
+def floor_project(root, counts, threads):
+    """A trivial dbt project with the node counts of ours: `counts` maps
+    seed, view, table, test, unit_test to a number. Seeds of five rows with
+    declared types; views `select *` from a seed; tables `select *` from a
+    view; not_null tests spread over the seeds and models; unit tests on
+    the tables."""
+    root.mkdir(parents=True)
+    (root / "profiles.yml").write_text(FLOOR_PROFILE.format(threads=threads))
+    (root / "dbt_project.yml").write_text(
+        "name: floor\nversion: '1.0.0'\nconfig-version: 2\nprofile: floor\n"
+        "flags:\n  send_anonymous_usage_stats: false\n")
+    (root / "seeds").mkdir()
+    (root / "models").mkdir()
+    seeds = [f"seed_{i}" for i in range(counts["seed"])]
+    views = [f"view_{i}" for i in range(counts["view"])]
+    tables = [f"table_{i}" for i in range(counts["table"])]
+    for seed in seeds:
+        (root / "seeds" / f"{seed}.csv").write_text(
+            "id,label,value\n" + "".join(f"{k},row {k},{k * 10}\n" for k in range(5)))
+    for i, view in enumerate(views):
+        (root / "models" / f"{view}.sql").write_text(
+            f"{{{{ config(materialized='view') }}}}\n"
+            f"select * from {{{{ ref('{seeds[i % len(seeds)]}') }}}}\n")
+    for i, table in enumerate(tables):
+        (root / "models" / f"{table}.sql").write_text(
+            f"{{{{ config(materialized='table') }}}}\n"
+            f"select * from {{{{ ref('{views[i % len(views)]}') }}}}\n")
+    # each test a not_null on one column, with its own name
+    nodes = seeds + views + tables
+    tests = {name: [] for name in nodes}
+    for k in range(counts["test"]):
+        tests[nodes[k % len(nodes)]].append(k)
+
+    def columns(name):
+        return [{"name": "id", "data_tests": [
+            {"not_null": {"name": f"not_null_{name}_{k}"}} for k in tests[name]]},
+            {"name": "label"}, {"name": "value"}]
+    yml = ["seeds:"]
+    for seed in seeds:
+        yml.append(json.dumps({"name": seed, "config": {"column_types": {
+            "id": "integer", "label": "varchar", "value": "integer"}},
+            "columns": columns(seed)}))
+    yml.append("models:")
+    yml += [json.dumps({"name": m, "columns": columns(m)}) for m in views + tables]
+    yml.append("unit_tests:")
+    for k in range(counts["unit_test"]):
+        table = tables[k % len(tables)]
+        view = views[tables.index(table) % len(views)]
+        yml.append(json.dumps({
+            "name": f"unit_{k}", "model": table,
+            "given": [{"input": f"ref('{view}')",
+                       "rows": [{"id": 1, "label": "a", "value": 2}]}],
+            "expect": {"rows": [{"id": 1, "label": "a", "value": 2}]}}))
+    # JSON objects are YAML flow mappings: one list item per line
+    text = "version: 2\n" + "\n".join(
+        line if line.endswith(":") else f"  - {line}" for line in yml) + "\n"
+    (root / "models" / "_floor.yml").write_text(text)
+    return root
 
 
 def main():

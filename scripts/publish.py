@@ -5,7 +5,7 @@
 1. Takes a lock (published/.publish.lock): a second publish waits up to
    --wait seconds for it, then fails cleanly.
 2. Runs `dbt build` (seeds, models, every test) into a fresh DuckDB file
-   next to the published one.
+   in a work directory (.build-*) next to the published one.
 3. Only if every seed, model and error-severity test passed: checkpoints the
    new file, exports each mart to Parquet and CSV (with a schema file), and
    atomically replaces published/mensenhandel.duckdb and published/exports.
@@ -13,6 +13,9 @@
 4. Otherwise the published files stay exactly as they were (same bytes), the
    fresh file is removed, and the command exits non-zero naming the failing
    seed, model or test (the build stops at the first failure).
+
+MENSENHANDEL_DBT names another dbt executable (default: the one installed
+beside this Python); the tests use it to stand in a fast fake build.
 
 A publish killed midway (even by SIGKILL) leaves only a stray .build-* file
 behind, which the next publish removes; the published file is untouched.
@@ -66,21 +69,33 @@ def remove_stray_builds(directory):
             path.unlink(missing_ok=True)
 
 
-def run_build(database, target_path):
+def run_build(workdir):
+    """`dbt build` of the project into workdir/target/mensenhandel.duckdb.
+
+    dbt runs in workdir with the profile's default (relative) path, so the
+    profile is the one of the project's own builds and dbt parses partially
+    from a copy of the project's partial-parse state (a profile with another
+    path would make it parse everything again)."""
+    target = workdir / "target"
+    target.mkdir(parents=True)
+    state = PROJECT / "target" / "partial_parse.msgpack"
+    if state.exists():
+        shutil.copy2(state, target / state.name)
     env = dict(
         os.environ,
         DO_NOT_TRACK="1",
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DBT_PROFILES_DIR=str(PROJECT),
-        MENSENHANDEL_DUCKDB_PATH=str(database),
     )
-    dbt = str(Path(sys.executable).with_name("dbt"))
+    env.pop("MENSENHANDEL_DUCKDB_PATH", None)
+    dbt = os.environ.get("MENSENHANDEL_DBT") or str(Path(sys.executable).with_name("dbt"))
     result = subprocess.run(
         # stop at the first failure: nothing will be published anyway
-        [dbt, "build", "--fail-fast", "--target-path", str(target_path)],
-        cwd=PROJECT, env=env, capture_output=True, text=True,
+        [dbt, "build", "--fail-fast", "--project-dir", str(PROJECT),
+         "--target-path", str(target)],
+        cwd=workdir, env=env, capture_output=True, text=True,
     )
-    return result
+    return result, target / DATABASE_NAME
 
 
 def failures(target_path):
@@ -151,11 +166,11 @@ def publish(published_dir, wait):
     try:
         remove_stray_builds(published_dir)
         stamp = f"{os.getpid()}-{int(time.time())}"
-        build_db = published_dir / f".build-{stamp}.duckdb"
-        target = published_dir / f".build-{stamp}-target"
+        workdir = published_dir / f".build-{stamp}"
         exports = published_dir / f".build-{stamp}-exports"
         try:
-            result = run_build(build_db, target)
+            result, build_db = run_build(workdir)
+            target = workdir / "target"
             bad = failures(target)
             if result.returncode != 0 or bad:
                 raise PublishError(
@@ -172,9 +187,7 @@ def publish(published_dir, wait):
             os.replace(exports, published_dir / "exports")
             shutil.rmtree(old, ignore_errors=True)
         finally:
-            for path in (build_db, Path(str(build_db) + ".wal")):
-                path.unlink(missing_ok=True)
-            shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(workdir, ignore_errors=True)
             shutil.rmtree(exports, ignore_errors=True)
     finally:
         lock.close()

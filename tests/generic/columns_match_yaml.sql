@@ -5,9 +5,7 @@
 {% test columns_match_yaml(model) %}
 {%- set problems = [] -%}
 {%- if execute -%}
-    {%- set node = graph.nodes.values()
-        | selectattr('resource_type', 'equalto', 'seed')
-        | selectattr('name', 'equalto', model.identifier) | first -%}
+    {%- set node = graph_node_of(model) -%}
     {%- set expected = node.columns.keys() | map('lower') | list -%}
     {%- set actual = adapter.get_columns_in_relation(model)
         | map(attribute='name') | map('lower') | list -%}
