@@ -6,17 +6,19 @@ Prints a table and writes the figures to target/benchmark.json:
 - dbt's floor: `dbt --version`, `dbt parse` (partial parsing as a user has it)
   and `dbt parse --no-partial-parse`;
 - `dbt build` with partial parsing, and from a cold target/ (median of runs);
-- the nodes built and tested, and the marginal cost per node
+- the nodes built and tested by kind, and the marginal cost per node
   ((build - parse) / nodes);
 - the time DuckDB alone needs for the compiled SQL of all models and tests;
 - the README's test command (scripts/check.sh) end to end;
-- dbt's own per-node cost: a generated project with the same number of
-  seeds, views, tables, data tests and unit tests, each trivial (tiny seeds,
-  `select *` models, not_null tests), built the same way; its marginal cost
+- dbt's own per-node cost: generated projects of trivial nodes (tiny seeds,
+  `select *` models, not_null tests), one with this project's number of
+  seeds, views, tables, data tests and unit tests, one of the size of dbt's
+  jaffle_shop example (28 nodes), built the same way; their marginal cost
   per node is dbt's floor on this machine (generated in a temporary
   directory, never committed);
-- growth: the build with ten synthetic editions appended to every seed
-  (generated in a temporary copy, never committed).
+- growth: the build with ten synthetic earlier editions appended to every
+  seed (11 times the rows; generated in a temporary copy, never committed),
+  which must pass like the real one.
 Wall times in seconds; peak memory (max RSS of the process tree's largest
 process) in MiB, from GNU time.
 """
@@ -64,11 +66,17 @@ def median_of(runs, fn):
 
 
 def node_counts(target):
+    """Nodes of the last run by kind: seed, view, table, test, unit_test
+    (exposures, which dbt does not run, are left out)."""
     results = json.loads((target / "run_results.json").read_text())["results"]
-    counts = {}
+    manifest = json.loads((target / "manifest.json").read_text())
+    counts = dict.fromkeys(("seed", "view", "table", "test", "unit_test"), 0)
     for r in results:
         kind = r["unique_id"].split(".")[0]
-        counts[kind] = counts.get(kind, 0) + 1
+        if kind == "model":
+            kind = manifest["nodes"][r["unique_id"]]["config"]["materialized"]
+        if kind in counts:
+            counts[kind] += 1
     return counts
 
 
@@ -95,19 +103,25 @@ def duckdb_alone(database, target):
 
 
 def synthetic_editions(project, extra=10):
-    """Appends `extra` editions to every seed: edition + k, year + k."""
+    """Appends `extra` earlier editions to every seed: the 2022 edition's
+    cells as edition 2022 - 5k, every year shifted by -5k (k = 1..extra), so
+    that no two editions cover the same year. Each synthetic edition
+    satisfies the report's identities as the real one does, and the real
+    2022 edition's prose still meets only the real cells of 2018-2022: the
+    build passes as on the real seeds, with 11 times the rows."""
     for path in (project / "seeds").glob("*.csv"):
         with open(path, newline="", encoding="utf-8") as f:
             reader = csv.DictReader(f)
             fields, rows = reader.fieldnames, list(reader)
         new = []
         for k in range(1, extra + 1):
+            shift = 5 * k
             for row in rows:
                 if row.get("edition") != "2022":
                     continue
-                copy = dict(row, edition=str(2022 + k))
+                copy = dict(row, edition=str(2022 - shift))
                 if copy.get("year"):
-                    copy["year"] = str(int(copy["year"]) + k)
+                    copy["year"] = str(int(copy["year"]) - shift)
                 new.append(copy)
         with open(path, "a", newline="", encoding="utf-8") as f:
             csv.DictWriter(f, fields, lineterminator="\n").writerows(new)
@@ -168,7 +182,8 @@ def floor_project(root, counts, threads):
             "columns": columns(seed)}))
     yml.append("models:")
     yml += [json.dumps({"name": m, "columns": columns(m)}) for m in views + tables]
-    yml.append("unit_tests:")
+    if counts["unit_test"]:
+        yml.append("unit_tests:")
     for k in range(counts["unit_test"]):
         table = tables[k % len(tables)]
         view = views[tables.index(table) % len(views)]
@@ -182,6 +197,20 @@ def floor_project(root, counts, threads):
         line if line.endswith(":") else f"  - {line}" for line in yml) + "\n"
     (root / "models" / "_floor.yml").write_text(text)
     return root
+
+
+def measure_project(project, database, target, runs):
+    """Median wall time and peak memory of `dbt parse` and `dbt build` of a
+    project, with partial parsing as a user has it (one warm-up build)."""
+    env = env_for(project, database)
+    args = ["--target-path", str(target)]
+    timed([DBT, "build", *args], project, env, check=False)  # warm-up
+    parse = median_of(runs, lambda: timed([DBT, "parse", *args], project, env))
+    build = median_of(runs, lambda: timed([DBT, "build", *args], project, env, check=False))
+    counts = node_counts(target)
+    nodes = sum(counts.values())
+    return {"parse": parse, "build": build, "nodes": counts,
+            "marginal_seconds_per_node": (build[0] - parse[0]) / nodes}
 
 
 def main():
@@ -198,16 +227,12 @@ def main():
     figures = {"cpus": os.cpu_count(), "runs": args.runs}
 
     figures["dbt_version"] = median_of(args.runs, lambda: timed([DBT, "--version"], PROJECT, env))
-    timed([DBT, "parse", "--target-path", str(target)], PROJECT, env)  # warm the parse
-    figures["dbt_parse_partial"] = median_of(
-        args.runs, lambda: timed([DBT, "parse", "--target-path", str(target)], PROJECT, env))
     figures["dbt_parse_full"] = median_of(
         args.runs, lambda: timed([DBT, "parse", "--no-partial-parse", "--target-path",
                                   str(target)], PROJECT, env))
-    figures["dbt_build_partial"] = median_of(
-        args.runs, lambda: timed([DBT, "build", "--target-path", str(target)], PROJECT, env))
-    counts = node_counts(target)
-    figures["nodes"] = counts
+    ours = measure_project(PROJECT, database, target, args.runs)
+    figures["project"] = ours
+    counts = ours["nodes"]
 
     def cold_build():
         shutil.rmtree(work / "cold", ignore_errors=True)
@@ -217,49 +242,34 @@ def main():
     wall, n_queries, errors = duckdb_alone(database, target)
     figures["duckdb_alone"] = {"seconds": wall, "queries": n_queries, "errors": errors}
 
-    if not args.skip_check:
-        figures["check_command"] = timed(["bash", "scripts/check.sh"], PROJECT,
-                                         dict(os.environ, DO_NOT_TRACK="1"))
+    # dbt's own cost per node: trivial projects, at our node mix and at the
+    # size of dbt's jaffle_shop example (3 seeds, 3 views, 2 tables, 20 tests)
+    threads = 4
+    floors = {"floor_same_nodes": counts,
+              "floor_jaffle_size": {"seed": 3, "view": 3, "table": 2, "test": 20,
+                                    "unit_test": 0}}
+    for name, mix in floors.items():
+        root = floor_project(work / name, mix, threads)
+        figures[name] = measure_project(root, root / "floor.duckdb", root / "target",
+                                        args.runs)
 
     if not args.skip_growth:
         grown = synthetic_editions(Path(shutil.copytree(
             PROJECT, work / "grown",
-            ignore=shutil.ignore_patterns(".venv", ".git", "target", "published", "*.duckdb"))))
-        genv = env_for(grown, work / "grown.duckdb")
-        timed([DBT, "parse"], grown, genv)
-        # synthetic editions repeat 2022's cells under other years, so some of
-        # the report's identities no longer hold; the build is timed anyway
-        figures["dbt_build_11_editions"] = median_of(
-            max(1, args.runs - 1), lambda: timed([DBT, "build"], grown, genv, check=False))
-        figures["rows_per_edition_vs_11"] = 11
+            ignore=shutil.ignore_patterns(".venv", ".git", "target", "published", "logs",
+                                          "*.duckdb"))))
+        figures["grown_11_editions"] = measure_project(
+            grown, work / "grown.duckdb", grown / "target", max(1, args.runs - 1))
+        results = json.loads((grown / "target" / "run_results.json").read_text())
+        figures["grown_11_editions"]["failed_nodes"] = [
+            r["unique_id"] for r in results["results"]
+            if r["status"] in ("error", "fail", "runtime error", "skipped")]
 
-    build = figures["dbt_build_partial"][0]
-    parse = figures["dbt_parse_partial"][0]
-    n_nodes = sum(counts.values())
-    figures["marginal_seconds_per_node"] = (build - parse) / n_nodes
+    if not args.skip_check:
+        figures["check_command"] = timed(["bash", "scripts/check.sh"], PROJECT,
+                                         dict(os.environ, DO_NOT_TRACK="1"))
 
-    rows = [
-        ("dbt --version (floor)", figures["dbt_version"]),
-        ("dbt parse, partial", figures["dbt_parse_partial"]),
-        ("dbt parse, full", figures["dbt_parse_full"]),
-        ("dbt build, partial parse", figures["dbt_build_partial"]),
-        ("dbt build, cold target/", figures["dbt_build_cold"]),
-    ]
-    if "check_command" in figures:
-        rows.append(("README check command", figures["check_command"]))
-    if "dbt_build_11_editions" in figures:
-        rows.append(("dbt build, 11 editions", figures["dbt_build_11_editions"]))
-    print(f"{'measure':32} {'wall s':>8} {'peak MiB':>9} {'x parse':>8}")
-    for name, (wall, rss) in rows:
-        print(f"{name:32} {wall:8.2f} {rss:9.0f} {wall / parse:8.2f}")
-    print(f"nodes: {counts} = {n_nodes}")
-    print(f"marginal cost per node: {figures['marginal_seconds_per_node'] * 1000:.0f} ms "
-          f"((build - parse) / nodes)")
-    print(f"DuckDB alone, compiled SQL of {n_queries} models and tests: "
-          f"{wall_fmt(figures['duckdb_alone']['seconds'])} s")
-    if "dbt_build_11_editions" in figures:
-        print(f"growth: 11 editions / 1 edition build time = "
-              f"{figures['dbt_build_11_editions'][0] / build:.2f}")
+    report(figures)
     out = PROJECT / "target" / "benchmark.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(figures, indent=2))
@@ -267,8 +277,46 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
 
 
-def wall_fmt(x):
-    return f"{x:.2f}"
+def report(figures):
+    ours = figures["project"]
+    parse = ours["parse"][0]
+    rows = [
+        ("dbt --version", figures["dbt_version"]),
+        ("dbt parse, partial", ours["parse"]),
+        ("dbt parse, full", figures["dbt_parse_full"]),
+        ("dbt build, partial parse", ours["build"]),
+        ("dbt build, cold target/", figures["dbt_build_cold"]),
+    ]
+    for name, label in (("floor_same_nodes", "floor project, same nodes"),
+                        ("floor_jaffle_size", "floor project, jaffle size"),
+                        ("grown_11_editions", "project, 11 editions")):
+        if name in figures:
+            rows.append((f"dbt build, {label}", figures[name]["build"]))
+    if "check_command" in figures:
+        rows.append(("README check command", figures["check_command"]))
+    print(f"{'measure':42} {'wall s':>8} {'peak MiB':>9} {'x parse':>8}")
+    for name, (wall, rss) in rows:
+        print(f"{name:42} {wall:8.2f} {rss:9.0f} {wall / parse:8.2f}")
+    print()
+    print(f"{'marginal cost per node, (build - parse) / nodes':50} {'ms':>6} {'nodes':>6} {'x ours':>7}")
+    ours_ms = ours["marginal_seconds_per_node"] * 1000
+    for name, label in (("project", "this project"),
+                        ("floor_same_nodes", "dbt floor, same node mix"),
+                        ("floor_jaffle_size", "dbt floor, jaffle_shop size"),
+                        ("grown_11_editions", "this project, 11 editions")):
+        if name in figures:
+            ms = figures[name]["marginal_seconds_per_node"] * 1000
+            n = sum(figures[name]["nodes"].values())
+            print(f"{label:50} {ms:6.0f} {n:6d} {ms / ours_ms:7.2f}")
+    print(f"nodes: {ours['nodes']}")
+    alone = figures["duckdb_alone"]
+    print(f"DuckDB alone, compiled SQL of {alone['queries']} models and tests: "
+          f"{alone['seconds']:.2f} s")
+    if "grown_11_editions" in figures:
+        grown = figures["grown_11_editions"]
+        print(f"growth: 11 editions (11x the rows) / 1 edition, build time = "
+              f"{grown['build'][0] / ours['build'][0]:.2f}; failed or skipped nodes: "
+              f"{len(grown['failed_nodes'])}")
 
 
 if __name__ == "__main__":

@@ -2,15 +2,15 @@
 # Runs every check, from a fresh clone too (it installs what it needs):
 #   1. sqlfluff lint of models and singular tests (in the background, beside
 #      steps 2-4, with its own dbt target directory and DuckDB file)
-#   2. dbt build: seeds, models, all data tests and unit tests, with
-#      deprecations (data_tests:, arguments:, config:) as errors
-#   3. dbt docs generate --static --no-compile --no-partial-parse: one
-#      self-contained HTML file, checked to generate; without compiled SQL,
-#      which the README's docs command adds (about 7 s more); from a full
-#      parse, because partial parsing can drop the descriptions of singular
-#      tests (dbt-core#10801)
-#   4. pytest (includes the documentation check), reusing the warehouse and
-#      the manifest of steps 2 and 3
+#   2. dbt build: seeds, models, all data tests and unit tests, from a full
+#      parse: only a full parse reports deprecations (data_tests:,
+#      arguments:, config:), which are errors here, and partial parsing can
+#      drop the descriptions of singular tests (dbt-core#10801)
+#   3. dbt docs generate --static --no-compile: one self-contained HTML file
+#      from the manifest of step 2 (the README's docs command also embeds
+#      the compiled SQL, about 7 s more)
+#   4. pytest (includes the documentation check), reusing the warehouse, the
+#      compiled tests and the manifest of steps 2 and 3
 # Exits non-zero if any step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,10 +26,10 @@ DBT_TARGET_PATH="$lint_dir" MENSENHANDEL_DUCKDB_PATH="$lint_dir/lint.duckdb" \
 lint_pid=$!
 trap 'kill "$lint_pid" 2>/dev/null || true' EXIT
 
-echo "== dbt build (deprecations are errors)"
-dbt build --warn-error-options '{"error": ["Deprecations"]}'
-echo "== dbt docs generate --static --no-compile --no-partial-parse"
-dbt docs generate --static --no-compile --no-partial-parse
+echo "== dbt build (full parse, deprecations are errors)"
+dbt build --no-partial-parse --warn-error-options '{"error": ["Deprecations"]}'
+echo "== dbt docs generate --static --no-compile"
+dbt docs generate --static --no-compile
 echo "== pytest"
 MENSENHANDEL_TEST_WAREHOUSE="${MENSENHANDEL_DUCKDB_PATH:-target/mensenhandel.duckdb}" \
 MENSENHANDEL_TEST_TARGET=target MENSENHANDEL_TEST_MANIFEST=target/manifest.json \

@@ -20,7 +20,11 @@
             || ' can be as low as ' || round(other.rate_low, 3)
             as failure_message
         from conviction_rates as y2022
-        inner join conviction_rates as other on other.year <> y2022.year
+        inner join conviction_rates as other
+            on
+                other.year < y2022.year
+                -- "the last five years": the years of the 2022 edition
+                and other.year > y2022.year - {{ var('years_per_edition') }}
         where y2022.year = 2022 and other.rate_low <= y2022.rate_high
     ),
 
