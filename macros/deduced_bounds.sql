@@ -8,12 +8,14 @@
          other side high - (own side low  - cell low)],
     intersected with the cell's own bounds. Returns the rows of `members`
     with deduced_low and deduced_high (null where the group has no other
-    side, or the cell no group). The side sums are window sums, so
-    `members` is read once: a chain of rounds stays linear for DuckDB's
-    binder, which binds a CTE again at every reference.
+    side, or the cell no group), and the `extra_columns` of `members`.
+    The side sums are window sums, so `members` is read once.
 -#}
-{% macro deduced_bounds(members) -%}
+{% macro deduced_bounds(members, extra_columns=[]) -%}
     select
+        {%- for c in extra_columns %}
+        {{ c }},
+        {%- endfor %}
         group_id,
         cell_id,
         side,
@@ -46,53 +48,80 @@
 
 {#-
     Bounds of every cell after a reader has applied all identities, again
-    and again: each round replaces a cell's bounds by their intersection
-    with what each of its groups implies (deduced_bounds), starting from
-    `cells` (cell_id, count_low, count_high). A group whose identity the
-    report itself breaks can imply an empty range; such a deduction is
-    ignored. Returns cell_id, count_low, count_high after `rounds` rounds.
-    Each round reads the previous one once.
+    and again until nothing changes (a fixpoint): each round replaces a
+    cell's bounds by their intersection with what each of its groups
+    implies (deduced_bounds), starting from `cells` (cell_id, count_low,
+    count_high). A group whose identity the report itself breaks can imply
+    an empty range; such a deduction is ignored. Bounds only narrow, so the
+    rounds end. One recursive CTE: its SQL does not grow with the rounds.
+    Returns cell_id, count_low, count_high.
 -#}
-{% macro propagated_bounds(cells, groups, rounds=6) -%}
-    with
+{% macro propagated_bounds(cells, groups) -%}
+    with recursive rounds as (
 
-    bounds_0 as materialized (
-        select cell_id, count_low, count_high from {{ cells }}
-    ),
-    {%- for r in range(1, rounds + 1) %}
-
-    deduced_{{ r }} as (
-        {{ deduced_bounds(
-            '(select g.group_id, g.side, b.cell_id, b.count_low, b.count_high'
-            ~ ' from bounds_' ~ (r - 1) ~ ' as b left join ' ~ groups
-            ~ ' as g on b.cell_id = g.cell_id)') }}
-    ),
-
-    bounds_{{ r }} as materialized (
         select
+            0 as round,
             cell_id,
-            greatest(
-                count_low,
-                coalesce(
-                    max(deduced_low) filter (where deduced_low <= deduced_high),
-                    count_low
-                )
-            ) as count_low,
-            least(
-                count_high,
-                coalesce(
-                    min(deduced_high) filter (where deduced_low <= deduced_high),
-                    count_high
-                )
-            ) as count_high
-        from deduced_{{ r }}
-        group by cell_id, count_low, count_high
-    ),
-    {%- endfor %}
+            count_low,
+            count_high,
+            true as changed
+        from {{ cells }}
 
-    final as (
-        select * from bounds_{{ rounds }}
+        union all
+
+        -- the next round, from a round in which a bound changed
+        select
+            step.round + 1 as round,
+            step.cell_id,
+            step.new_low as count_low,
+            step.new_high as count_high,
+            bool_or(
+                step.new_low > step.count_low or step.new_high < step.count_high
+            ) over () as changed
+        from (
+            select
+                deduced.round,
+                deduced.cell_id,
+                deduced.count_low,
+                deduced.count_high,
+                greatest(
+                    deduced.count_low,
+                    coalesce(
+                        max(deduced.deduced_low) filter (
+                            where deduced.deduced_low <= deduced.deduced_high
+                        ),
+                        deduced.count_low
+                    )
+                ) as new_low,
+                least(
+                    deduced.count_high,
+                    coalesce(
+                        min(deduced.deduced_high) filter (
+                            where deduced.deduced_low <= deduced.deduced_high
+                        ),
+                        deduced.count_high
+                    )
+                ) as new_high
+            from (
+                {{ deduced_bounds(
+                    '(select b.round, g.group_id, g.side, b.cell_id, b.count_low,'
+                    ~ ' b.count_high from rounds as b left join ' ~ groups
+                    ~ ' as g on b.cell_id = g.cell_id where b.changed)',
+                    extra_columns=['round']) }}
+            ) as deduced
+            group by
+                deduced.round,
+                deduced.cell_id,
+                deduced.count_low,
+                deduced.count_high
+        ) as step
+
     )
 
-    select * from final
+    select
+        cell_id,
+        count_low,
+        count_high
+    from rounds
+    qualify round = max(round) over ()
 {%- endmacro %}

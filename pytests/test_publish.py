@@ -17,7 +17,7 @@ import time
 import duckdb
 import pytest
 
-from conftest import copy_project, read_seed, write_seed
+from conftest import PROJECT, copy_project, read_seed, write_seed
 
 
 def sha256(path):
@@ -180,3 +180,19 @@ def test_killed_publish_leaves_the_published_file_intact(site):
     con = duckdb.connect(str(published / "mensenhandel.duckdb"), read_only=True)
     assert con.execute("select count(*) from main_marts.demographics").fetchone()[0] > 0
     con.close()
+
+
+def test_failures_are_named_when_dbt_stops_before_its_results(tmp_path):
+    """With --fail-fast, dbt can end in an error of its own before it writes
+    run_results.json; the failing test is then read from its output."""
+    sys.path.insert(0, str(PROJECT / "scripts"))
+    import publish as script
+    output = (
+        "\x1b[0m08:38:01  30 of 336 ERROR valid_published_count_x ... [ERROR in 0.15s]\n"
+        "\x1b[0m08:38:01    Runtime Error in test valid_published_count_x (seeds/_seeds.yml)\n"
+        "  Invalid Input Error: 1 failure(s). x: row (year=2018) has published_value = '< 5'\n"
+        "\x1b[0m08:38:01  Encountered an error:\nConnection Error: Connection already closed!\n"
+    )
+    assert script.failures(tmp_path, output) == [
+        "Runtime Error in test valid_published_count_x (seeds/_seeds.yml): "
+        "Invalid Input Error: 1 failure(s). x: row (year=2018) has published_value = '< 5'"]

@@ -98,18 +98,26 @@ def run_build(workdir):
     return result, target / DATABASE_NAME
 
 
-def failures(target_path):
-    """The nodes that failed, from dbt's run_results.json."""
+ERROR_HEADINGS = ("Runtime Error in ", "Failure in ", "Database Error in ",
+                  "Compilation Error in ", "Error in ")
+
+
+def failures(target_path, output):
+    """The nodes that failed, from dbt's run_results.json; if dbt stopped
+    before writing it (--fail-fast can end in an error of its own), from
+    the error headings of its output and the line after each."""
     path = target_path / "run_results.json"
-    if not path.exists():
-        return ["dbt did not run (no run_results.json)"]
-    results = json.loads(path.read_text())["results"]
-    bad = []
-    for r in results:
-        if r["status"] in ("error", "fail", "runtime error"):
-            message = " ".join((r.get("message") or r["status"]).split())
-            bad.append(f"{r['unique_id']}: {message[:1000]}")
-    return bad
+    if path.exists():
+        results = json.loads(path.read_text())["results"]
+        return [f"{r['unique_id']}: {' '.join((r.get('message') or r['status']).split())[:1000]}"
+                for r in results if r["status"] in ("error", "fail", "runtime error")]
+    lines = [line.split("  ", 1)[-1].strip() for line in output.splitlines()]
+    found = []
+    for i, line in enumerate(lines):
+        if line.startswith(ERROR_HEADINGS):
+            found.append(f"{line}: {lines[i + 1] if i + 1 < len(lines) else ''}"[:1000])
+    return list(dict.fromkeys(found)) or ["dbt did not finish (no run_results.json):\n"
+                                          + output[-2000:]]
 
 
 def checkpoint(database):
@@ -171,7 +179,7 @@ def publish(published_dir, wait):
         try:
             result, build_db = run_build(workdir)
             target = workdir / "target"
-            bad = failures(target)
+            bad = failures(target, result.stdout + result.stderr)
             if result.returncode != 0 or bad:
                 raise PublishError(
                     "the build failed; nothing was published:\n  "

@@ -1,12 +1,12 @@
 -- The published cells as the marts may show them. A suppressed cell (<5)
 -- that a reader could pin to one value by applying the report's identities
--- (int_identity_groups, repeatedly: propagated_bounds) is protected by
--- secondary suppression: in each group holding a pinned cell, one exact
--- count, on the pinned cell's side if it has one, else on the other side (a
--- count of at least 4 first, then an unknown or other category, then the
--- smallest), is widened to
--- count - 4 .. count + 4, together with the same count in another table;
--- in up to three rounds, until nothing is pinned.
+-- (int_identity_groups, until nothing changes: propagated_bounds) is
+-- protected by secondary suppression: in each group holding a pinned cell,
+-- one exact count, on the pinned cell's side if it has one, else on the
+-- other side (a count of at least 4 first, then an unknown or other
+-- category, then the smallest), is widened to count - 4 .. count + 4,
+-- together with the same count in another table; in up to three rounds,
+-- until nothing is pinned.
 -- The exact value stays in the seed and in staging.
 -- Grain: one row per cell (as int_published_cells_latest_edition).
 
@@ -40,7 +40,7 @@ shown_0 as materialized (
 
     propagated_{{ r }} as materialized (
 
-        {{ propagated_bounds('shown_' ~ (r - 1), 'groups', rounds=3) }}
+        {{ propagated_bounds('shown_' ~ (r - 1), 'groups') }}
 
     ),
 

@@ -2,8 +2,8 @@
     No suppressed cell can be worked out from what the model shows. Takes
     the model's bounds for the cells it shows (cell_id, count_low,
     count_high), the disclosure-controlled bounds for all other cells,
-    applies every identity of the report repeatedly (propagated_bounds over
-    int_identity_groups), and fails for each cell published as <5 that
+    applies every identity of the report until nothing changes
+    (propagated_bounds over int_identity_groups), and fails for each cell published as <5 that
     ends up with one possible value, or that the model shows as exact.
 -#}
 {% test no_disclosure(model) %}
