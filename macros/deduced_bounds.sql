@@ -52,8 +52,9 @@
     cell's bounds by their intersection with what each of its groups
     implies (deduced_bounds), starting from `cells` (cell_id, count_low,
     count_high). A group whose identity the report itself breaks can imply
-    an empty range; such a deduction is ignored. Bounds only narrow, so the
-    rounds end. One recursive CTE: its SQL does not grow with the rounds.
+    an empty range; such a deduction is ignored. Bounds only narrow, and an
+    accepted deduction stays within the cell's bounds, so every bound stays
+    within its first range and the rounds end. One recursive CTE: its SQL does not grow with the rounds.
     Returns cell_id, count_low, count_high.
 -#}
 {% macro propagated_bounds(cells, groups) -%}

@@ -65,12 +65,11 @@ print(con.execute("select count(*) from main_marts.funnel").fetchone()[0], flush
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, built):
-    """A project copy, and one real publish over an earlier one that a
-    reader holds open.
+    """A project copy, and one publish (publish.py itself, with the fake
+    dbt's build) over an earlier one that a reader holds open.
 
     The earlier publish is a stand-in: a DuckDB file whose funnel has one
-    row, and an exports directory with a marker file. The build is the
-    fake dbt's."""
+    row, and an exports directory with a marker file."""
     root = tmp_path_factory.mktemp("publish")
     project = copy_project(root)
     published = root / "published"

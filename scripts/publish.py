@@ -17,8 +17,8 @@
 MENSENHANDEL_DBT names another dbt executable (default: the one installed
 beside this Python); the tests use it to stand in a fast fake build.
 
-A publish killed midway (even by SIGKILL) leaves only a stray .build-* file
-behind, which the next publish removes; the published file is untouched.
+A publish killed midway (even by SIGKILL) leaves only a stray .build-* work
+directory behind, which the next publish removes; the published file is untouched.
 The published file is written by the pinned DuckDB 1.4 (long-term support),
 which the DuckDB drivers of BI tools can open.
 """

@@ -3,8 +3,9 @@
     the model's bounds for the cells it shows (cell_id, count_low,
     count_high), the disclosure-controlled bounds for all other cells,
     applies every identity of the report until nothing changes
-    (propagated_bounds over int_identity_groups), and fails for each cell published as <5 that
-    ends up with one possible value, or that the model shows as exact.
+    (propagated_bounds over int_identity_groups), and fails for each cell
+    published as <5 that ends up with one possible value, or that the model
+    shows as exact.
 -#}
 {% test no_disclosure(model) %}
 {% call fail_with_message() %}
