@@ -8,6 +8,7 @@ and the failed and the killed publish below run the real dbt."""
 
 import fcntl
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -183,15 +184,29 @@ def test_killed_publish_leaves_the_published_file_intact(site):
 
 def test_failures_are_named_when_dbt_stops_before_its_results(tmp_path):
     """With --fail-fast, dbt can end in an error of its own before it writes
-    run_results.json; the failing test is then read from its output."""
+    run_results.json; the failing test is then read from dbt's JSON log
+    (the events below are trimmed copies of what dbt 1.11 writes)."""
     sys.path.insert(0, str(PROJECT / "scripts"))
     import publish as script
-    output = (
-        "\x1b[0m08:38:01  30 of 336 ERROR valid_published_count_x ... [ERROR in 0.15s]\n"
-        "\x1b[0m08:38:01    Runtime Error in test valid_published_count_x (seeds/_seeds.yml)\n"
-        "  Invalid Input Error: 1 failure(s). x: row (year=2018) has published_value = '< 5'\n"
-        "\x1b[0m08:38:01  Encountered an error:\nConnection Error: Connection already closed!\n"
-    )
-    assert script.failures(tmp_path, output) == [
-        "Runtime Error in test valid_published_count_x (seeds/_seeds.yml): "
-        "Invalid Input Error: 1 failure(s). x: row (year=2018) has published_value = '< 5'"]
+    log = tmp_path / "dbt.log"
+    events = [
+        {"info": {"name": "MainReportVersion"}, "data": {"version": "=1.11.16"}},
+        {"info": {"name": "NodeFinished"}, "data": {
+            "node_info": {"unique_id": "seed.mensenhandel.x"},
+            "run_result": {"status": "success", "message": "INSERT 20"}}},
+        {"info": {"name": "NodeFinished"}, "data": {
+            "node_info": {"unique_id": "test.mensenhandel.valid_published_count_x.d03a"},
+            "run_result": {"status": "error", "message":
+                           "Runtime Error in test valid_published_count_x\n"
+                           "  Invalid Input Error: 1 failure(s). x: row (year=2018) "
+                           "has published_value = '< 5'"}}},
+    ]
+    log.write_text("\n".join(json.dumps(event) for event in events) + "\n")
+    output = "Encountered an error:\nConnection Error: Connection already closed!\n"
+    assert script.failures(tmp_path, log, output) == [
+        "test.mensenhandel.valid_published_count_x.d03a: Runtime Error in test "
+        "valid_published_count_x Invalid Input Error: 1 failure(s). x: row "
+        "(year=2018) has published_value = '< 5'"]
+    # no results and no log: the tail of dbt's output
+    assert script.failures(tmp_path, tmp_path / "missing.log", output) == [
+        "dbt did not finish (no run_results.json):\n" + output]

@@ -92,32 +92,40 @@ def run_build(workdir):
     result = subprocess.run(
         # stop at the first failure: nothing will be published anyway
         [dbt, "build", "--fail-fast", "--project-dir", str(PROJECT),
-         "--target-path", str(target)],
+         "--target-path", str(target), "--log-path", str(workdir / "logs"),
+         "--log-format-file", "json"],
         cwd=workdir, env=env, capture_output=True, text=True,
     )
     return result, target / DATABASE_NAME
 
 
-ERROR_HEADINGS = ("Runtime Error in ", "Failure in ", "Database Error in ",
-                  "Compilation Error in ", "Error in ")
+FAILED = ("error", "fail", "runtime error")
 
 
-def failures(target_path, output):
-    """The nodes that failed, from dbt's run_results.json; if dbt stopped
-    before writing it (--fail-fast can end in an error of its own), from
-    the error headings of its output and the line after each."""
+def failures(target_path, log_path, output):
+    """The nodes that failed, as "unique_id: message".
+
+    From dbt's run_results.json; if dbt stopped before writing it (with
+    --fail-fast, dbt-duckdb's cancelling of the other connections can end
+    in "Connection already closed"), from the NodeFinished events of dbt's
+    JSON log, which dbt writes as each node ends; failing both, the tail of
+    dbt's output."""
     path = target_path / "run_results.json"
     if path.exists():
         results = json.loads(path.read_text())["results"]
-        return [f"{r['unique_id']}: {' '.join((r.get('message') or r['status']).split())[:1000]}"
-                for r in results if r["status"] in ("error", "fail", "runtime error")]
-    lines = [line.split("  ", 1)[-1].strip() for line in output.splitlines()]
-    found = []
-    for i, line in enumerate(lines):
-        if line.startswith(ERROR_HEADINGS):
-            found.append(f"{line}: {lines[i + 1] if i + 1 < len(lines) else ''}"[:1000])
-    return list(dict.fromkeys(found)) or ["dbt did not finish (no run_results.json):\n"
-                                          + output[-2000:]]
+    else:
+        results = []
+        if log_path.exists():
+            for line in log_path.read_text().splitlines():
+                event = json.loads(line)
+                if event["info"]["name"] == "NodeFinished":
+                    data = event["data"]
+                    results.append(dict(data["run_result"],
+                                        unique_id=data["node_info"]["unique_id"]))
+        if not results:
+            return ["dbt did not finish (no run_results.json):\n" + output[-2000:]]
+    return [f"{r['unique_id']}: {' '.join((r.get('message') or r['status']).split())[:1000]}"
+            for r in results if r["status"] in FAILED]
 
 
 def checkpoint(database):
@@ -179,7 +187,8 @@ def publish(published_dir, wait):
         try:
             result, build_db = run_build(workdir)
             target = workdir / "target"
-            bad = failures(target, result.stdout + result.stderr)
+            bad = failures(target, workdir / "logs" / "dbt.log",
+                           result.stdout + result.stderr)
             if result.returncode != 0 or bad:
                 raise PublishError(
                     "the build failed; nothing was published:\n  "
