@@ -6,6 +6,7 @@ so the real project and its warehouse are never touched.
 """
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -38,6 +39,7 @@ def dbt_env(project_dir, db_path=None):
         DO_NOT_TRACK="1",
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DBT_PROFILES_DIR=str(project_dir),
+        DBT_LOG_LEVEL_FILE="none",  # the tests read the console output
     )
     env.pop("MENSENHANDEL_DUCKDB_PATH", None)
     if db_path is not None:
@@ -79,6 +81,20 @@ def warehouse(built):
     con = duckdb.connect(str(built[0]), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def build_manifest(built):
+    """The manifest of the build, with the compiled SQL of every node."""
+    return json.loads((built[1] / "manifest.json").read_text())
+
+
+def warehouse_copy(built, directory):
+    """A copy of the built warehouse in directory, under the same file name:
+    the compiled SQL names the database (the file name) in its relations."""
+    copy = directory / built[0].name
+    shutil.copy(built[0], copy)
+    return copy
 
 
 def copy_project(parent):

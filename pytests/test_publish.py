@@ -2,9 +2,10 @@
 readers, once at a time; a failed or killed publish leaves the published
 file as it was. Runs on a temporary copy of the project.
 
-The successful publish stands in a fake dbt (MENSENHANDEL_DBT) whose
-"build" is a copy of the session's warehouse: a real build costs about 20 s,
-and the failed and the killed publish below run the real dbt."""
+The successful and the killed publish stand in a fake dbt
+(MENSENHANDEL_DBT) whose "build" is a copy of the session's warehouse (or
+half of one, for the kill): a real build costs about 20 s. The failed
+publish runs the real dbt."""
 
 import fcntl
 import hashlib
@@ -48,9 +49,21 @@ nodes = {{f"model.mensenhandel.{{m}}": {{"description": m, "columns": {{}}}}
 """
 
 
-def fake_dbt(directory, database):
-    path = directory / "fake-dbt"
-    path.write_text(FAKE_DBT.format(python=sys.executable, database=str(database)))
+# `dbt build ... --target-path T` that is midway: it has written half of
+# the warehouse file, then works on (until it is killed)
+STALLED_DBT = """#!{python}
+import sys, time
+from pathlib import Path
+target = Path(sys.argv[sys.argv.index("--target-path") + 1])
+data = Path({database!r}).read_bytes()
+(target / "mensenhandel.duckdb").write_bytes(data[: len(data) // 2])
+time.sleep(120)
+"""
+
+
+def fake_dbt(directory, database, script=FAKE_DBT, name="fake-dbt"):
+    path = directory / name
+    path.write_text(script.format(python=sys.executable, database=str(database)))
     path.chmod(0o755)
     return path
 
@@ -159,27 +172,36 @@ def test_second_publish_fails_cleanly_while_one_runs(site):
     assert sha256(published / "mensenhandel.duckdb") == before
 
 
-def test_killed_publish_leaves_the_published_file_intact(site):
+def test_killed_publish_leaves_the_published_file_intact(site, built, tmp_path):
+    """SIGKILL while dbt writes the new warehouse (a stand-in dbt, stalled
+    midway): the published file stays as it was, and the next publish
+    removes the stray work directory."""
     project, published, _ = site
     before = sha256(published / "mensenhandel.duckdb")
+    env = dict(os.environ, MENSENHANDEL_DBT=str(
+        fake_dbt(tmp_path, built[0], STALLED_DBT, "stalled-dbt")))
     process = subprocess.Popen(
         [sys.executable, str(project / "scripts" / "publish.py"),
          "--published-dir", str(published)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        start_new_session=True, env=env,
     )
     deadline = time.monotonic() + 60
     building = ".build-*/target/mensenhandel.duckdb"
     while not list(published.glob(building)) and time.monotonic() < deadline:
-        time.sleep(0.2)
+        time.sleep(0.1)
     assert list(published.glob(building)), "the build never started"
-    time.sleep(0.5)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert sha256(published / "mensenhandel.duckdb") == before
     con = duckdb.connect(str(published / "mensenhandel.duckdb"), read_only=True)
     assert con.execute("select count(*) from main_marts.demographics").fetchone()[0] > 0
     con.close()
+    assert list(published.glob(".build-*")), "the killed publish left its work directory"
+    env["MENSENHANDEL_DBT"] = str(fake_dbt(tmp_path, built[0]))
+    result = publish(project, published, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not list(published.glob(".build-*"))
 
 
 def test_failures_are_named_when_dbt_stops_before_its_results(tmp_path):
