@@ -47,14 +47,77 @@
 {%- endmacro %}
 
 {#-
+    One round of what a reader works out from all identities at once: from
+    `state` (the rows of one round: round, cell_id, count_low, count_high,
+    and the `carried` columns), each cell's bounds intersected with what
+    each of its groups implies (deduced_bounds). A group whose identity the
+    report itself breaks can imply an empty range; such a deduction is
+    ignored. Returns round + 1, cell_id, count_low, count_high, the carried
+    columns, and `changed`: whether any bound of the round narrowed.
+-#}
+{% macro propagation_step(state, groups, carried=[]) -%}
+    select
+        step.round + 1 as round,
+        step.cell_id,
+        step.new_low as count_low,
+        step.new_high as count_high,
+        {%- for c in carried %}
+        step.{{ c }},
+        {%- endfor %}
+        bool_or(
+            step.new_low > step.count_low or step.new_high < step.count_high
+        ) over () as changed
+    from (
+        select
+            deduced.round,
+            deduced.cell_id,
+            deduced.count_low,
+            deduced.count_high,
+            {%- for c in carried %}
+            deduced.{{ c }},
+            {%- endfor %}
+            greatest(
+                deduced.count_low,
+                coalesce(
+                    max(deduced.deduced_low) filter (
+                        where deduced.deduced_low <= deduced.deduced_high
+                    ),
+                    deduced.count_low
+                )
+            ) as new_low,
+            least(
+                deduced.count_high,
+                coalesce(
+                    min(deduced.deduced_high) filter (
+                        where deduced.deduced_low <= deduced.deduced_high
+                    ),
+                    deduced.count_high
+                )
+            ) as new_high
+        from (
+            {{ deduced_bounds(
+                '(select b.*, g.group_id, g.side from ' ~ state ~ ' as b'
+                ~ ' left join ' ~ groups ~ ' as g on b.cell_id = g.cell_id)',
+                extra_columns=['round'] + carried) }}
+        ) as deduced
+        group by
+            deduced.round,
+            deduced.cell_id,
+            deduced.count_low,
+            deduced.count_high
+            {%- for c in carried %},
+            deduced.{{ c }}
+            {%- endfor %}
+    ) as step
+{%- endmacro %}
+
+{#-
     Bounds of every cell after a reader has applied all identities, again
-    and again until nothing changes (a fixpoint): each round replaces a
-    cell's bounds by their intersection with what each of its groups
-    implies (deduced_bounds), starting from `cells` (cell_id, count_low,
-    count_high). A group whose identity the report itself breaks can imply
-    an empty range; such a deduction is ignored. Bounds only narrow, and an
-    accepted deduction stays within the cell's bounds, so every bound stays
-    within its first range and the rounds end. One recursive CTE: its SQL does not grow with the rounds.
+    and again until nothing changes (a fixpoint): propagation_step, round
+    after round, starting from `cells` (cell_id, count_low, count_high).
+    Bounds only narrow, and an accepted deduction stays within the cell's
+    bounds, so every bound stays within its first range and the rounds end.
+    One recursive CTE: its SQL does not grow with the rounds.
     Returns cell_id, count_low, count_high.
 -#}
 {% macro propagated_bounds(cells, groups) -%}
@@ -71,51 +134,7 @@
         union all
 
         -- the next round, from a round in which a bound changed
-        select
-            step.round + 1 as round,
-            step.cell_id,
-            step.new_low as count_low,
-            step.new_high as count_high,
-            bool_or(
-                step.new_low > step.count_low or step.new_high < step.count_high
-            ) over () as changed
-        from (
-            select
-                deduced.round,
-                deduced.cell_id,
-                deduced.count_low,
-                deduced.count_high,
-                greatest(
-                    deduced.count_low,
-                    coalesce(
-                        max(deduced.deduced_low) filter (
-                            where deduced.deduced_low <= deduced.deduced_high
-                        ),
-                        deduced.count_low
-                    )
-                ) as new_low,
-                least(
-                    deduced.count_high,
-                    coalesce(
-                        min(deduced.deduced_high) filter (
-                            where deduced.deduced_low <= deduced.deduced_high
-                        ),
-                        deduced.count_high
-                    )
-                ) as new_high
-            from (
-                {{ deduced_bounds(
-                    '(select b.round, g.group_id, g.side, b.cell_id, b.count_low,'
-                    ~ ' b.count_high from rounds as b left join ' ~ groups
-                    ~ ' as g on b.cell_id = g.cell_id where b.changed)',
-                    extra_columns=['round']) }}
-            ) as deduced
-            group by
-                deduced.round,
-                deduced.cell_id,
-                deduced.count_low,
-                deduced.count_high
-        ) as step
+        {{ propagation_step('(select * from rounds where changed)', groups) }}
 
     )
 
