@@ -97,6 +97,35 @@ def warehouse_copy(built, directory):
     return copy
 
 
+def compiled_tests(build_manifest, parents):
+    """The data tests of the build that read only nodes whose unique ids
+    start with one of `parents` (e.g. "seed." for the seed tests)."""
+    tests = [node for node in build_manifest["nodes"].values()
+             if node["resource_type"] == "test"
+             and all(parent.startswith(tuple(parents))
+                     for parent in node["depends_on"]["nodes"])]
+    assert tests and all(node.get("compiled_code") for node in tests), \
+        "the manifest holds the build's compiled tests"
+    return tests
+
+
+def run_compiled_tests(con, tests):
+    """Runs each test's compiled SQL, as dbt build does, on con. Returns
+    ({name: message} of the tests that raise: error severity, whose
+    fail_with_message raises DuckDB's error()), ({name: rows} of the tests
+    that return rows: warn severity)."""
+    errors, warned = {}, {}
+    for node in tests:
+        try:
+            rows = con.execute(node["compiled_code"]).fetchall()
+        except duckdb.Error as error:
+            errors[node["name"]] = str(error)
+            continue
+        if rows:
+            warned[node["name"]] = rows
+    return errors, warned
+
+
 def copy_project(parent):
     """A throw-away copy of the project below parent; returns its path."""
     copy = parent / "project"

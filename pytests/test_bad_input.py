@@ -1,80 +1,101 @@
 """A hand-edited seed with a mistake makes `dbt build` fail, and the message
 names the seed, the row and the problem.
 
-Every case breaks a different seed of one temporary copy of the project, so
-one dbt run checks them all; each case then looks for its own message.
+Mistakes in the values (a cell, a code, a key, a year) go into one copy of
+the built warehouse, each into a different seed table; the build's compiled
+seed tests (their SQL from the manifest) then run there, in DuckDB, as
+`dbt build` would run them. Mistakes in the file itself (a column too many
+or too few, a byte-order mark, Windows line endings) need dbt's seed loader:
+they go into one temporary copy of the project, and one dbt run of those
+seeds and their tests checks them all. Each case looks for its own message.
 """
 
+import duckdb
 import pytest
 
-from conftest import assert_failed_with, break_seeds, copy_project, run_dbt
-
-
-def set_cell(rows, match, **changes):
-    hits = [r for r in rows if all(r[k] == str(v) for k, v in match.items())]
-    assert len(hits) == 1, match
-    hits[0].update(changes)
-    return rows
-
+from conftest import (assert_failed_with, break_seeds, compiled_tests, copy_project,
+                      run_compiled_tests, run_dbt, warehouse_copy)
 
 CASES = {
-    # case: (seed, mutation, fragments the failure message must contain)
+    # case: (seed, the mistake as SQL on the seed's table, fragments the
+    # failure message must contain)
     "non_numeric_count": (
         "wodc__prosecution_disposals",
-        lambda rows: set_cell(rows, {"year": 2022, "disposal_type": "dismissal"},
-                              published_value="89a"),
+        "update {table} set published_value = '89a' "
+        "where year = 2022 and disposal_type = 'dismissal'",
         ["wodc__prosecution_disposals: row (edition=2022, year=2022, "
          "disposal_type=dismissal) has published_value = '89a', which is "
          "neither a whole number nor <5"],
     ),
     "other_spelling_of_suppression": (
         "wodc__court_decisions",
-        lambda rows: set_cell(rows, {"year": 2019, "decision_type": "other",
-                                     "form": "all"}, published_value="< 5"),
+        "update {table} set published_value = '< 5' "
+        "where year = 2019 and decision_type = 'other' and form = 'all'",
         ["wodc__court_decisions: row (edition=2022, year=2019, "
          "decision_type=other, form=all) has published_value = '< 5'"],
     ),
     "less_or_equal_spelling": (
         "wodc__court_cases_by_form",
-        lambda rows: set_cell(rows, {"year": 2020, "form": "unknown"},
-                              published_value="<=4"),
+        "update {table} set published_value = '<=4' where year = 2020 and form = 'unknown'",
         ["wodc__court_cases_by_form: row (edition=2022, year=2020, "
          "form=unknown) has published_value = '<=4'"],
     ),
     "negative_count": (
         "comensha__victims_by_form",
-        lambda rows: set_cell(rows, {"year": 2019, "form": "labour"},
-                              published_value="-261"),
+        "update {table} set published_value = '-261' where year = 2019 and form = 'labour'",
         ["comensha__victims_by_form: row (edition=2022, year=2019, "
          "form=labour) has published_value = '-261'"],
     ),
     "misspelled_category": (
         "comensha__victims_by_gender",
-        lambda rows: set_cell(rows, {"year": 2018, "gender": "male",
-                                     "form": "all"}, gender="mael"),
+        "update {table} set gender = 'mael' "
+        "where year = 2018 and gender = 'male' and form = 'all'",
         ["comensha__victims_by_gender: row (edition=2022, year=2018, "
          "gender=mael, form=all) has unknown gender 'mael'"],
     ),
     "duplicated_cell": (
         "comensha__labour_exploitation_sectors",
-        lambda rows: rows + [dict(rows[3])],
+        "insert into {table} select * from {table} "
+        "where year = 2021 and sector = 'wholesale_retail'",
         ["comensha__labour_exploitation_sectors: key (edition=2022, "
          "year=2021, sector=wholesale_retail) occurs 2 times"],
     ),
     "year_outside_edition": (
         "comensha__criminal_exploitation_by_age",
-        lambda rows: set_cell(rows, {"year": 2018, "age_group": "40_plus"},
-                              year="2023"),
+        "update {table} set year = 2023 where year = 2018 and age_group = '40_plus'",
         ["comensha__criminal_exploitation_by_age: row (edition=2022, "
          "year=2023, age_group=40_plus) has year 2023 outside edition 2022 "
          "(2018-2022)"],
     ),
+    "missing_cell": (
+        "comensha__victims_by_origin",
+        "delete from {table} where year = 2020 and origin_region = 'asia' and form = 'all'",
+        ["comensha__victims_by_origin: no row for (edition=2022, year=2020, "
+         "origin_region=asia): a cell of the table is missing"],
+    ),
 }
 
 
+@pytest.fixture(scope="module")
+def seed_test_errors(built, build_manifest, tmp_path_factory):
+    """The errors of the build's seed tests on a copy of the warehouse with
+    every value mistake: {test name: message}."""
+    assert len({seed for seed, _, _ in CASES.values()}) == len(CASES), "one case per seed"
+    copy = warehouse_copy(built, tmp_path_factory.mktemp("bad_values"))
+    con = duckdb.connect(str(copy))
+    for seed, mistake, _ in CASES.values():
+        changed = con.execute(mistake.format(table=f"main_raw.{seed}")).fetchone()[0]
+        assert changed == 1, mistake
+    errors, _ = run_compiled_tests(con, compiled_tests(build_manifest, ("seed.",)))
+    con.close()
+    return errors
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_seed_fails_with_a_message(case, broken_build):
-    assert_failed_with(broken_build, CASES[case][2])
+def test_bad_seed_fails_with_a_message(case, seed_test_errors):
+    for fragment in CASES[case][2]:
+        assert any(fragment in message for message in seed_test_errors.values()), (
+            f"{fragment!r} not among the errors:\n" + "\n".join(seed_test_errors.values()))
 
 
 def drop_column(rows, column):
@@ -89,15 +110,8 @@ def add_column(rows, column, value):
     return rows
 
 
-EXTRA_CASES = {
-    # case: (seed, mutation of the rows, fragments)
-    "missing_cell": (
-        "comensha__victims_by_origin",
-        lambda rows: [r for r in rows if not (
-            r["year"] == "2020" and r["origin_region"] == "asia" and r["form"] == "all")],
-        ["comensha__victims_by_origin: no row for (edition=2022, year=2020, "
-         "origin_region=asia): a cell of the table is missing"],
-    ),
+FILE_CASES = {
+    # case: (seed, mutation of the CSV rows, fragments)
     "extra_column": (
         "comensha__sexual_exploitation_sectors",
         lambda rows: add_column(rows, "extra", "x"),
@@ -120,11 +134,10 @@ BOM_AND_CRLF_SEEDS = ("comensha__victims_by_reporting_organisation",
 
 @pytest.fixture(scope="module")
 def broken_build(tmp_path_factory):
-    """All cases in one copy of the project, one seed each, and one dbt run
-    of the seeds and their tests."""
+    """The file mistakes in one copy of the project, one seed each, and one
+    dbt run of those seeds and their tests."""
     project = copy_project(tmp_path_factory.mktemp("broken"))
-    cases = list(CASES.values()) + list(EXTRA_CASES.values())
-    seeds = break_seeds(project, [(seed, mutate) for seed, mutate, _ in cases])
+    seeds = break_seeds(project, [(seed, mutate) for seed, mutate, _ in FILE_CASES.values()])
     for seed in BOM_AND_CRLF_SEEDS:
         path = project / "seeds" / f"{seed}.csv"
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
@@ -133,9 +146,9 @@ def broken_build(tmp_path_factory):
     return run_dbt(["build", "--select", *seeds], project)
 
 
-@pytest.mark.parametrize("case", sorted(EXTRA_CASES))
+@pytest.mark.parametrize("case", sorted(FILE_CASES))
 def test_structural_problem_fails_with_a_message(case, broken_build):
-    assert_failed_with(broken_build, EXTRA_CASES[case][2])
+    assert_failed_with(broken_build, FILE_CASES[case][2])
 
 
 def test_bom_and_windows_line_endings_load(broken_build):

@@ -12,7 +12,7 @@ starting dbt. Each case looks for its own message among the failures.
 import duckdb
 import pytest
 
-from conftest import warehouse_copy
+from conftest import compiled_tests, run_compiled_tests, warehouse_copy
 
 CASES = {
     # case: (seed, key of the changed cell, new value, message fragments)
@@ -45,25 +45,13 @@ CASES = {
 }
 
 
-def run_compiled_test(con, node):
-    """The test's failures: the error message (error severity raises it),
-    or the rows it returns (warn severity)."""
-    try:
-        rows = con.execute(node["compiled_code"]).fetchall()
-    except duckdb.Error as error:
-        return [str(error)]
-    return [str(row) for row in rows]
-
-
-def reads_only_seeds_and_staging(node):
-    return all(parent.startswith(("seed.", "model.mensenhandel.stg_"))
-               for parent in node["depends_on"]["nodes"])
+SEEDS_AND_STAGING = ("seed.", "model.mensenhandel.stg_")
 
 
 @pytest.fixture(scope="module")
-def changed_failures(built, build_manifest, tmp_path_factory):
-    """The failures of every seed and staging test on a copy of the warehouse
-    with the changed values: {test name: [failure, ...]}."""
+def changed_errors(built, build_manifest, tmp_path_factory):
+    """The errors of every seed and staging test on a copy of the warehouse
+    with the changed values: {test name: message}."""
     copy = warehouse_copy(built, tmp_path_factory.mktemp("changed"))
     con = duckdb.connect(str(copy))
     for seed, key, value, _ in CASES.values():
@@ -72,12 +60,9 @@ def changed_failures(built, build_manifest, tmp_path_factory):
             f"update main_raw.{seed} set published_value = ? where {where}",
             [value, *key.values()]).fetchone()[0]
         assert changed == 1, (seed, key)
-    tests = [node for node in build_manifest["nodes"].values()
-             if node["resource_type"] == "test" and reads_only_seeds_and_staging(node)]
-    assert len(tests) > 200, "the seed and staging tests are in the manifest"
-    failures = {node["name"]: run_compiled_test(con, node) for node in tests}
+    errors, _ = run_compiled_tests(con, compiled_tests(build_manifest, SEEDS_AND_STAGING))
     con.close()
-    return {name: found for name, found in failures.items() if found}
+    return errors
 
 
 @pytest.fixture(scope="module")
@@ -130,22 +115,20 @@ def test_no_disclosure_passes_on_the_controlled_cells(built):
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_identity_catches_a_changed_value(case, changed_failures):
-    messages = [failure for found in changed_failures.values() for failure in found]
+def test_identity_catches_a_changed_value(case, changed_errors):
     for fragment in CASES[case][3]:
-        assert any(fragment in message for message in messages), (
-            f"{fragment!r} not among the failures:\n" + "\n".join(messages))
+        assert any(fragment in message for message in changed_errors.values()), (
+            f"{fragment!r} not among the errors:\n" + "\n".join(changed_errors.values()))
 
 
 def test_nothing_fails_on_the_warehouse_as_built(built, build_manifest):
-    """The control: the same tests, on the warehouse as built, find nothing
-    but the findings the report itself breaks (warn severity)."""
+    """The control: the same tests (and so the seed tests of test_bad_input)
+    on the warehouse as built raise nothing, and only the findings the
+    report itself breaks (warn severity) return rows."""
+    tests = compiled_tests(build_manifest, SEEDS_AND_STAGING)
     con = duckdb.connect(str(built[0]), read_only=True)
-    failures = {node["name"]: run_compiled_test(con, node)
-                for node in build_manifest["nodes"].values()
-                if node["resource_type"] == "test" and reads_only_seeds_and_staging(node)}
+    errors, warned = run_compiled_tests(con, tests)
     con.close()
-    failing = {name for name, found in failures.items() if found}
-    warned = {node["name"] for node in build_manifest["nodes"].values()
-              if node["resource_type"] == "test" and node["config"]["severity"] == "warn"}
-    assert failing <= warned, failing - warned
+    assert errors == {}
+    warn_severity = {node["name"] for node in tests if node["config"]["severity"] == "warn"}
+    assert warned and set(warned) <= warn_severity, set(warned) - warn_severity
