@@ -126,6 +126,14 @@ def run_compiled_tests(con, tests):
     return errors, warned
 
 
+def assert_raised_with(errors, fragments):
+    """Every fragment is in the message of a test that raised an error
+    ({test name: message}, as run_compiled_tests returns them)."""
+    for fragment in fragments:
+        assert any(fragment in message for message in errors.values()), (
+            f"{fragment!r} not among the errors:\n" + "\n".join(errors.values()))
+
+
 def copy_project(parent):
     """A throw-away copy of the project below parent; returns its path."""
     copy = parent / "project"

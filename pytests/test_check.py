@@ -5,9 +5,6 @@ import sys
 
 from conftest import PROJECT
 
-sys.path.insert(0, str(PROJECT / "scripts"))
-import check  # noqa: E402
-
 PROFILES = """
 tiny:
   target: dev
@@ -43,6 +40,10 @@ def tiny_project(directory, arguments):
 def test_parse_fails_on_a_deprecation(tmp_path):
     """Test arguments not nested under `arguments:` (deprecated in dbt 1.11)
     fail the check's parse, naming the deprecation."""
+    # imported here, not at collection: dbt's import takes seconds, on
+    # every pytest worker
+    sys.path.insert(0, str(PROJECT / "scripts"))
+    import check
     from dbt.cli.main import dbtRunner
     project = tiny_project(tmp_path / "tiny", "          columns: [id]")
     result = check.dbt(dbtRunner(), "parse", "--no-partial-parse",

@@ -66,11 +66,12 @@ def start_lint(target):
     # the profile's default path, relative to the work directory
     env.pop("MENSENHANDEL_DUCKDB_PATH", None)
     log = lint / "sqlfluff.log"
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("sqlfluff")), "lint",
-         *(str(PROJECT / path) for path in LINTED)],
-        cwd=work, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("sqlfluff")), "lint",
+             *(str(PROJECT / path) for path in LINTED)],
+            cwd=work, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
     return process, log
 
 
