@@ -3,7 +3,8 @@
 1. dbt parse, fully, in this process: deprecations (data_tests:,
    arguments:, config:) are errors. Only a full parse reports them, and a
    partial parse can drop the descriptions of singular tests (dbt-core#10801).
-2. sqlfluff lint of the models and singular tests, in the background. Its
+2. sqlfluff lint of the models and singular tests, in the background, of
+   the files that changed since their last clean lint (scripts/lint.py). Its
    dbt templater parses partially from step 1's state (it runs in a work
    directory of its own, target/lint/work, so that the profile's relative
    DuckDB path is the same text as the build's, but points to a file of its
@@ -24,10 +25,10 @@ import time
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner
+from lint import Lint
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEPRECATIONS_ARE_ERRORS = ["--warn-error-options", '{"error": ["Deprecations"]}']
-LINTED = ["models", "tests/singular"]
 STARTED = time.monotonic()
 
 
@@ -56,7 +57,7 @@ def close_warehouse():
 
 
 def start_lint(target):
-    """sqlfluff in the background; returns (process, log path)."""
+    """sqlfluff, in the background, of the files not linted clean before."""
     lint = target / "lint"
     work = lint / "work"
     shutil.rmtree(lint, ignore_errors=True)
@@ -65,14 +66,7 @@ def start_lint(target):
     env = dict(os.environ, DBT_TARGET_PATH=str(lint), DBT_PROFILES_DIR=str(PROJECT))
     # the profile's default path, relative to the work directory
     env.pop("MENSENHANDEL_DUCKDB_PATH", None)
-    log = lint / "sqlfluff.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("sqlfluff")), "lint",
-             *(str(PROJECT / path) for path in LINTED)],
-            cwd=work, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )
-    return process, log
+    return Lint(PROJECT, str(Path(sys.executable).with_name("sqlfluff")), work, env)
 
 
 def main():
@@ -81,7 +75,7 @@ def main():
     parsed = dbt(dbtRunner(), "parse", "--no-partial-parse", *DEPRECATIONS_ARE_ERRORS)
     if not parsed.success:
         return 1
-    lint, lint_log = start_lint(target)
+    lint = start_lint(target)
     try:
         runner = dbtRunner(manifest=parsed.result)
         status = 0
@@ -105,9 +99,7 @@ def main():
         step("sqlfluff lint: waiting for it")
         lint_status = lint.wait()
     finally:
-        if lint.poll() is None:
-            lint.kill()
-    print(lint_log.read_text(), end="", flush=True)
+        lint.kill()
     step("done")
     return status or lint_status
 
