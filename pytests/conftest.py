@@ -179,7 +179,17 @@ SLOW_MODULES = ["test_publish", "test_bad_input", "test_check", "test_docs",
                 "test_consistency_tests"]
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "no_build: needs neither the build nor the project's parse; "
+        "scripts/check.py runs these tests while dbt parses and builds")
+
+
 def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("no_build") and "built" in item.fixturenames:
+            raise pytest.UsageError(f"{item.nodeid} is marked no_build but uses the build")
+
     def rank(item):
         name = item.module.__name__
         return SLOW_MODULES.index(name) if name in SLOW_MODULES else len(SLOW_MODULES)

@@ -3,7 +3,11 @@ tiny project of its own, in this process: no parse of the real project)."""
 
 import sys
 
+import pytest
+
 from conftest import PROJECT
+
+pytestmark = pytest.mark.no_build
 
 PROFILES = """
 tiny:

@@ -43,7 +43,8 @@ FAKE_SQLFLUFF = textwrap.dedent("""\
 
 
 # sqlfluff's .sqlfluffignore reading uses a pattern class pathspec deprecates
-pytestmark = pytest.mark.filterwarnings("ignore:GitIgnorePattern:DeprecationWarning")
+pytestmark = [pytest.mark.no_build,
+              pytest.mark.filterwarnings("ignore:GitIgnorePattern:DeprecationWarning")]
 
 ALL = ["models/marts/a.sql", "models/marts/b.sql", "tests/singular/t.sql"]
 

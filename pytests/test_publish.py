@@ -204,6 +204,7 @@ def test_killed_publish_leaves_the_published_file_intact(site, built, tmp_path):
     assert not list(published.glob(".build-*"))
 
 
+@pytest.mark.no_build
 def test_failures_are_named_when_dbt_stops_before_its_results(tmp_path):
     """With --fail-fast, dbt can end in an error of its own before it writes
     run_results.json; the failing test is then read from dbt's JSON log

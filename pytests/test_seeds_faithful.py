@@ -6,6 +6,8 @@ import pytest
 
 from conftest import PROJECT, SOURCES, read_seed
 
+pytestmark = pytest.mark.no_build
+
 REPORT = (SOURCES / "jaarcijfers-mensenhandel-2022.txt").read_text("utf-8")
 CONTEXT = (SOURCES / "over-mensenhandel.txt").read_text("utf-8")
 TABLE_SEEDS = sorted(

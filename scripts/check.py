@@ -12,9 +12,15 @@
 3. dbt build (seeds, models, all data and unit tests) and dbt docs generate
    --static --no-compile (one self-contained HTML file), in this process,
    on the manifest of step 1: no parse again, no second start of dbt.
-4. pytest, reusing the warehouse, the compiled tests and the manifest.
+4. pytest, in two parts. The tests marked no_build (they need neither
+   the build nor the project's parse: the seeds against the source, the
+   lint cache, the check's own parse) run from the start, beside the
+   parse, on the core that the parse leaves idle; their report is printed
+   at the end. The others run after the build, on two workers, reusing
+   the warehouse, the compiled tests and the manifest.
 
-Exits non-zero if any step fails; the lint's report comes last.
+Exits non-zero if any step fails; the reports of the lint and of the
+no_build tests come last.
 """
 
 import os
@@ -24,7 +30,6 @@ import sys
 import time
 from pathlib import Path
 
-from dbt.cli.main import dbtRunner
 from lint import Lint
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -69,9 +74,43 @@ def start_lint(target):
     return Lint(PROJECT, str(Path(sys.executable).with_name("sqlfluff")), work, env)
 
 
+def pytest(*args, **kwargs):
+    return subprocess.Popen([sys.executable, "-m", "pytest", "-q", *args, "pytests"],
+                            **kwargs)
+
+
+def start_early_tests(target):
+    """The no_build tests, in the background; returns (process, log path)."""
+    log = target / "pytest-no-build.log"
+    with log.open("w") as output:
+        # no cache provider: the other pytest writes .pytest_cache
+        process = pytest("-p", "no:xdist", "-p", "no:cacheprovider", "-m", "no_build",
+                         stdout=output, stderr=subprocess.STDOUT)
+    return process, log
+
+
 def main():
     os.chdir(PROJECT)
     target = PROJECT / "target"
+    target.mkdir(exist_ok=True)
+    early, early_log = start_early_tests(target)
+    try:
+        status = build_and_test(target)
+        step("pytest -m no_build (started at 0 s): waiting for it")
+        early_status = early.wait()
+    finally:
+        if early.poll() is None:
+            early.kill()
+    print(early_log.read_text(), end="", flush=True)
+    step("done")
+    return status or early_status
+
+
+def build_and_test(target):
+    """Steps 1 to 3, the pytest of the build, and the lint's report."""
+    # imported here: the import takes seconds, and the early tests start
+    # before it
+    from dbt.cli.main import dbtRunner
     parsed = dbt(dbtRunner(), "parse", "--no-partial-parse", *DEPRECATIONS_ARE_ERRORS)
     if not parsed.success:
         return 1
@@ -85,7 +124,7 @@ def main():
             status = 1
         else:
             close_warehouse()
-            step("pytest")
+            step("pytest -m 'not no_build'")
             env = dict(
                 os.environ,
                 MENSENHANDEL_TEST_WAREHOUSE=os.environ.get(
@@ -93,14 +132,12 @@ def main():
                 MENSENHANDEL_TEST_TARGET=str(target),
                 MENSENHANDEL_TEST_MANIFEST=str(target / "manifest.json"),
             )
-            status = subprocess.run(
-                [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile",
-                 "pytests"], env=env).returncode
+            status = pytest("-n", "2", "--dist", "loadfile", "-m", "not no_build",
+                            env=env).wait()
         step("sqlfluff lint: waiting for it")
         lint_status = lint.wait()
     finally:
         lint.kill()
-    step("done")
     return status or lint_status
 
 
