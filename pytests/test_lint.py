@@ -53,7 +53,7 @@ ALL = ["models/marts/a.sql", "models/marts/b.sql", "tests/singular/t.sql"]
 def project(tmp_path):
     root = tmp_path / "project"
     for directory in ["macros", "models/marts", "models/staging", "seeds", "target",
-                      "tests/singular"]:
+                      "tests/singular", "tests/generic"]:
         (root / directory).mkdir(parents=True)
     (root / ".sqlfluff").write_text("[sqlfluff]\ndialect = duckdb\n")
     (root / ".sqlfluffignore").write_text("models/staging/\n")
@@ -63,6 +63,8 @@ def project(tmp_path):
     (root / "models" / "marts" / "a.sql").write_text("select 1 as a\n")
     (root / "models" / "marts" / "b.sql").write_text("select 2 as b\n")
     (root / "models" / "staging" / "ignored.sql").write_text("SELECT 3\n")
+    (root / "tests" / "generic" / "g.sql").write_text(
+        "{% test g(model) %}select 1 where false{% endtest %}\n")
     (root / "tests" / "singular" / "t.sql").write_text("select 1 where false\n")
     (root / "seeds" / "s.csv").write_text("x\n1\n")
     return root
@@ -95,11 +97,13 @@ def test_unchanged_files_are_not_linted_again(project, tmp_path):
 
 @pytest.mark.parametrize("change", [
     lambda root: (root / "macros" / "m.sql").write_text("{% macro m() %}2{% endmacro %}\n"),
+    lambda root: (root / "tests" / "generic" / "g.sql").write_text(
+        "{% test g(model) %}select 2 where false{% endtest %}\n"),
     lambda root: (root / "models" / "_models.yml").write_text("models: [{name: a}]\n"),
     lambda root: (root / ".sqlfluff").write_text("[sqlfluff]\ndialect = ansi\n"),
     lambda root: (root / "dbt_project.yml").write_text("name: q\n"),
     lambda root: (root / "seeds" / "t.csv").write_text("y\n1\n"),
-], ids=["macro", "yaml", "sqlfluff config", "dbt_project", "new seed name"])
+], ids=["macro", "generic test", "yaml", "sqlfluff config", "dbt_project", "new seed name"])
 def test_a_change_of_context_lints_every_file_again(project, tmp_path, change):
     run_lint(project, tmp_path)
     change(project)

@@ -2,9 +2,9 @@
 passed a lint unchanged (a cache of clean files, target/lint-cache.json).
 
 A file's lint depends on the file, and, through the dbt templater's
-rendering, on every macro, every YAML file, the project's and sqlfluff's
-configuration, the names of the project's nodes, and the versions of
-sqlfluff and dbt. The cache key of a file is a hash of all of these, so a
+rendering, on every macro (generic tests included), every YAML file, the
+project's and sqlfluff's configuration, the names of the project's nodes,
+and the versions of sqlfluff and dbt. The cache key of a file is a hash of all of these, so a
 change to any macro or YAML file lints every file again; a change to a
 model lints that model again; a change to a seed's values, to Python or to
 the docs lints nothing. Only files with no violation at all are cached.
@@ -21,6 +21,8 @@ from pathlib import Path
 
 LINTED = ["models", "tests/singular"]
 CONFIG_FILES = [".sqlfluff", ".sqlfluffignore", "dbt_project.yml", "profiles.yml"]
+# dbt loads macros from these (generic tests are macros too)
+MACRO_DIRECTORIES = ["macros", "tests/generic"]
 NODE_DIRECTORIES = ["models", "seeds", "tests", "snapshots", "analyses"]
 VERSIONS = ["sqlfluff", "sqlfluff-templater-dbt", "dbt-core", "dbt-adapters", "dbt-duckdb"]
 CACHE_NAME = "lint-cache.json"
@@ -49,9 +51,10 @@ def context_hash(project):
     for name in CONFIG_FILES:
         path = project / name
         add(name, path.read_bytes() if path.exists() else b"")
-    for path in sorted((project / "macros").rglob("*")):
-        if path.is_file():
-            add(str(path.relative_to(project)), path.read_bytes())
+    for directory in MACRO_DIRECTORIES:
+        for path in sorted((project / directory).rglob("*")):
+            if path.is_file():
+                add(str(path.relative_to(project)), path.read_bytes())
     for directory in NODE_DIRECTORIES:
         for path in sorted((project / directory).rglob("*")):
             if not path.is_file():
