@@ -1,7 +1,7 @@
 """scripts/lint.py: the lint's cache of clean files.
 
-A file is linted again when it, a macro, a YAML file, the configuration or
-the set of node names changes; not when only a seed's values do. A file
+A file is linted again when it, a macro, a generic test, a YAML file, the
+configuration or the set of node names changes; not when only a seed's values do. A file
 with a violation is never cached. The lint itself is a stand-in sqlfluff
 here (a script that writes the JSON report sqlfluff would), so these tests
 check lint.py's logic in milliseconds, not sqlfluff's rules.

@@ -4,10 +4,11 @@ passed a lint unchanged (a cache of clean files, target/lint-cache.json).
 A file's lint depends on the file, and, through the dbt templater's
 rendering, on every macro (generic tests included), every YAML file, the
 project's and sqlfluff's configuration, the names of the project's nodes,
-and the versions of sqlfluff and dbt. The cache key of a file is a hash of all of these, so a
-change to any macro or YAML file lints every file again; a change to a
-model lints that model again; a change to a seed's values, to Python or to
-the docs lints nothing. Only files with no violation at all are cached.
+and the versions of sqlfluff and dbt. The cache key of a file is a hash
+of all of these, so a change to any macro or YAML file lints every file
+again; a change to a model lints that model again; a change to a seed's
+values, to Python or to the docs lints nothing. Only files with no
+violation at all are cached.
 
 target/ is not committed: a fresh clone (CI) has no cache and lints every
 file.
