@@ -96,14 +96,16 @@ def test_unchanged_files_are_not_linted_again(project, tmp_path):
 
 
 @pytest.mark.parametrize("change", [
-    lambda root: (root / "macros" / "m.sql").write_text("{% macro m() %}2{% endmacro %}\n"),
+    lambda root: (root / "macros" / "m.sql").write_text(
+        "{% macro m() %}2{% endmacro %}\n"),
     lambda root: (root / "tests" / "generic" / "g.sql").write_text(
         "{% test g(model) %}select 2 where false{% endtest %}\n"),
     lambda root: (root / "models" / "_models.yml").write_text("models: [{name: a}]\n"),
     lambda root: (root / ".sqlfluff").write_text("[sqlfluff]\ndialect = ansi\n"),
     lambda root: (root / "dbt_project.yml").write_text("name: q\n"),
     lambda root: (root / "seeds" / "t.csv").write_text("y\n1\n"),
-], ids=["macro", "generic test", "yaml", "sqlfluff config", "dbt_project", "new seed name"])
+], ids=["macro", "generic test", "yaml", "sqlfluff config", "dbt_project",
+        "new seed name"])
 def test_a_change_of_context_lints_every_file_again(project, tmp_path, change):
     run_lint(project, tmp_path)
     change(project)

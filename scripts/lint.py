@@ -70,7 +70,8 @@ def context_hash(project):
 def file_keys(project, files):
     context = context_hash(project)
     return {
-        str(path): hashlib.sha256(context.encode() + (project / path).read_bytes()).hexdigest()
+        str(path): hashlib.sha256(
+            context.encode() + (project / path).read_bytes()).hexdigest()
         for path in files
     }
 
@@ -86,7 +87,8 @@ def format_violations(result, project):
         for violation in entry["violations"]:
             lines.append(
                 f"L:{violation['start_line_no']:4d} | P:{violation['start_line_pos']:4d} | "
-                f"{violation['code']} | {violation['description']} [{violation.get('name', '')}]"
+                f"{violation['code']} | {violation['description']} "
+                f"[{violation.get('name', '')}]"
                 + (" (warning)" if violation.get("warning") else ""))
     return lines
 
@@ -104,7 +106,8 @@ class Lint:
         cached = {}
         if self.cache_path.exists():
             cached = json.loads(self.cache_path.read_text())
-        self.unchanged = [name for name, key in self.keys.items() if cached.get(name) == key]
+        self.unchanged = [name for name, key in self.keys.items()
+                          if cached.get(name) == key]
         self.todo = [name for name in self.keys if name not in self.unchanged]
         self.process = None
         if self.todo:
