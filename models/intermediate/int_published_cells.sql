@@ -1,5 +1,5 @@
 -- One long table of every published cell of every report table, plus the
--- prose figures that the funnel uses, under one set of column names.
+-- counts of the prose, under one set of column names.
 -- Grain: one row per table, edition, year, category and cross category.
 
 with
@@ -69,32 +69,32 @@ cells as (
 
 prose_figures as (
 
-    -- the prose's own counts that the funnel shows (none is suppressed)
+    -- every count of the prose that has a reference year (persons, cases,
+    -- investigations): a cell of its own, which the identity catalogue can
+    -- compare with the tables; `<5` (`minder dan 5`) is 0..4 as in a table
     select
         'nrm__key_figures' as table_id,
         edition,
         year,
         figure_id as population,
         unit,
-        'total' as breakdown,
+        'prose_figure' as breakdown,
         figure_id as category,
         null as category_label_nl,
         'none' as cross_breakdown,
         'all' as cross_category,
         null as cross_category_label_nl,
         published_value,
-        cast(value as integer) as count_low,
-        cast(value as integer) as count_high,
-        false as is_suppressed,
+        case when is_suppressed then 0 else cast(value as integer) end
+            as count_low,
+        case when is_suppressed then 4 else cast(value as integer) end
+            as count_high,
+        is_suppressed,
         false as is_uncertain
     from {{ ref('stg_nrm__key_figures') }}
     where
-        figure_id in (
-            'police_suspects',
-            'police_investigations',
-            'registered_prosecution_cases'
-        )
-        and year is not null
+        year is not null
+        and unit in ('persons', 'cases', 'investigations')
 
 ),
 

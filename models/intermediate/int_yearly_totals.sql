@@ -1,86 +1,88 @@
--- The total of each population per reference year, as bounds, from the
--- disclosure-controlled cells. Where the report gives several routes to one
--- total (victims by age group and by origin region; court decisions by
--- decision and by form; suspects by gender x age and in the prose), the
--- total is the intersection of their bounds.
+-- The total of each population per reference year (latest edition), as
+-- bounds. Where the prose prints the total for the year, that figure as
+-- printed; otherwise the sum of the year's cells of the population's total
+-- table (nrm__populations says which, and why), a range only where a `<5`
+-- cell enters the sum. Never narrowed by combining several tables.
 -- Grain: one row per population and year.
 
 with
 
 cells as (
 
-    select * from {{ ref('int_published_cells_disclosure_controlled') }}
+    select * from {{ ref('int_published_cells_latest_edition') }}
 
 ),
 
-routes as (
+populations as (
 
-    -- each route: the cells that add up to the population's total
+    select * from {{ ref('stg_nrm__populations') }}
+
+),
+
+prose_totals as (
+
     select
-        case
-            when
-                table_id = 'comensha__victims_by_origin'
-                then 'reported_victims'
-            when
-                table_id = 'comensha__victims_by_age_group'
-                then 'reported_victims'
-            when table_id = 'wodc__court_cases_by_form' then 'court_decisions'
-            else population
-        end as population,
-        table_id as route,
-        edition,
-        year,
-        unit,
-        count_low,
-        count_high,
-        is_suppressed,
-        is_widened
-    from cells
-    where
-        cross_category = 'all'
-        and table_id in (
-            'comensha__victims_by_origin',
-            'comensha__victims_by_age_group',
-            'emm__police_suspects_by_gender_age',
-            'nrm__key_figures',
-            'wodc__prosecution_disposals',
-            'wodc__court_decisions',
-            'wodc__court_cases_by_form'
-        )
+        populations.population,
+        cells.year,
+        cells.edition,
+        cells.unit,
+        cells.count_low as total_low,
+        cells.count_high as total_high,
+        cells.is_suppressed as has_suppressed,
+        'nrm__key_figures' as total_source
+    from populations
+    inner join cells
+        on
+            cells.table_id = 'nrm__key_figures'
+            and populations.total_figure_id = cells.category
 
 ),
 
-route_sums as (
+table_cells as (
+
+    -- the year's values of the table: its `all` column where it has one,
+    -- every cell where the table is a full cross-table (gender x age)
+    select
+        populations.population,
+        cells.*,
+        bool_or(cells.cross_category = 'all') over (
+            partition by cells.table_id, cells.year
+        ) as has_year_values
+    from populations
+    inner join cells on populations.total_table_id = cells.table_id
+
+),
+
+table_totals as (
 
     select
         population,
-        route,
         year,
         max(edition) as edition,
         any_value(unit) as unit,
         cast(sum(count_low) as integer) as total_low,
         cast(sum(count_high) as integer) as total_high,
         bool_or(is_suppressed) as has_suppressed,
-        bool_or(is_widened) as has_widened
-    from routes
-    group by population, route, year
+        any_value(table_id) as total_source
+    from table_cells
+    where cross_category = 'all' or not has_year_values
+    group by population, year
 
 ),
 
 totals as (
 
-    select
-        population,
-        year,
-        max(edition) as edition,
-        any_value(unit) as unit,
-        max(total_low) as total_low,
-        min(total_high) as total_high,
-        count(*) as n_routes,
-        bool_or(has_suppressed) as has_suppressed,
-        bool_or(has_widened) as has_widened
-    from route_sums
-    group by population, year
+    select * from prose_totals
+    union all
+    select * from table_totals
+    where
+        not exists (
+            select 1
+            from prose_totals
+            where
+                prose_totals.population = table_totals.population
+                and prose_totals.year = table_totals.year
+        )
 
 )
 

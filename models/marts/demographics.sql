@@ -8,7 +8,7 @@ with
 
 cells as (
 
-    select * from {{ ref('int_published_cells_disclosure_controlled') }}
+    select * from {{ ref('int_published_cells_latest_edition') }}
     where
         population in ('reported_victims', 'police_suspects')
         and table_id <> 'nrm__key_figures'
@@ -58,7 +58,6 @@ joined as (
 
         -- flags
         cells.is_suppressed,
-        cells.is_widened,
         cells.is_uncertain,
         coalesce(tables.counts_each_person_once, false) as is_additive
 

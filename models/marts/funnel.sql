@@ -15,7 +15,7 @@ totals as (
 
 cells as (
 
-    select * from {{ ref('int_published_cells_disclosure_controlled') }}
+    select * from {{ ref('int_published_cells_latest_edition') }}
 
 ),
 
@@ -94,8 +94,7 @@ counts as (
         edition,
         total_low as count_low,
         total_high as count_high,
-        has_suppressed as has_suppressed_input,
-        has_widened as has_widened_input
+        has_suppressed as has_suppressed_input
     from totals
     union all
     select
@@ -108,8 +107,7 @@ counts as (
         edition,
         count_low,
         count_high,
-        is_suppressed,
-        is_widened
+        is_suppressed
     from cells
     where
         cross_category = 'all'
@@ -125,8 +123,7 @@ counts as (
         edition,
         count_low,
         count_high,
-        false as has_suppressed_input,
-        false as has_widened_input
+        false as has_suppressed_input
     from estimate
 
 ),
@@ -145,8 +142,7 @@ grid as (
         counts.count_low,
         counts.count_high,
         counts.count_low is not null as is_published,
-        coalesce(counts.has_suppressed_input, false) as has_suppressed_input,
-        coalesce(counts.has_widened_input, false) as has_widened_input
+        coalesce(counts.has_suppressed_input, false) as has_suppressed_input
     from years
     cross join stages
     left join counts
@@ -199,7 +195,6 @@ final as (
         -- flags
         is_published,
         has_suppressed_input,
-        has_widened_input,
         case
             when not is_published
                 then 'not published for this year in this edition'

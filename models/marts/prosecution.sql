@@ -8,7 +8,7 @@ with
 
 cells as (
 
-    select * from {{ ref('int_published_cells_disclosure_controlled') }}
+    select * from {{ ref('int_published_cells_latest_edition') }}
 
 ),
 
@@ -34,7 +34,7 @@ outcomes as (
         count_low,
         count_high,
         is_suppressed,
-        is_widened,
+        is_suppressed as has_suppressed_input,
         is_uncertain
     from cells
     where table_id in ('wodc__prosecution_disposals', 'wodc__court_decisions')
@@ -57,7 +57,7 @@ form_totals as (
         count_low,
         count_high,
         is_suppressed,
-        is_widened,
+        is_suppressed as has_suppressed_input,
         is_uncertain
     from cells
     where table_id = 'wodc__court_cases_by_form'
@@ -75,15 +75,11 @@ year_totals as (
         'all' as form,
         null as category_label_nl,
         null as form_label_nl,
-        case population
-            when 'prosecution_disposals' then 'wodc__prosecution_disposals'
-            when 'court_decisions' then 'wodc__court_decisions'
-            else 'nrm__key_figures'
-        end as source_table,
+        total_source as source_table,
         total_low as count_low,
         total_high as count_high,
-        has_suppressed as is_suppressed,
-        has_widened as is_widened,
+        false as is_suppressed,
+        has_suppressed as has_suppressed_input,
         false as is_uncertain
     from totals
     where
@@ -151,7 +147,7 @@ final as (
 
         -- flags
         is_suppressed,
-        is_widened,
+        has_suppressed_input,
         is_uncertain
 
     from with_denominators

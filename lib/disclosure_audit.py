@@ -1,0 +1,299 @@
+"""Disclosure audit of suppressed counts (printed "<5") by integer programming.
+
+A report prints counts; a small count is printed as "<5", an unknown whole
+number from 0 to 4. The printed figures obey identities (a row's parts add
+up to its total, two tables count the same population, ...). Someone who
+knows every identity may combine them to narrow a "<5" cell below 0..4, or
+even to work out its value. This module computes, for every "<5" cell, the
+smallest and the largest value it takes over all non-negative whole-number
+solutions of all identities together (printed figures held fixed), and
+suggests printed figures to suppress as well when a "<5" cell is exposed.
+
+Each identity has instances (constraints): sum(parts) == sum(totals)
+('equals') or sum(parts) <= sum(totals) ('at_most'). The cells linked by
+instances fall into independent groups (components), each solved on its
+own with scipy's MILP solver (HiGHS).
+"""
+
+from collections import Counter, namedtuple
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+
+@dataclass(frozen=True)
+class Cell:
+    cell_id: str
+    low: int  # an exact cell: low == high == the printed value; "<5": 0 and 4
+    high: int | None  # None: no upper bound (a cell freed by suppression)
+    is_suppressed: bool  # printed "<5"
+
+
+@dataclass(frozen=True)
+class Constraint:
+    instance_id: str  # e.g. 'row_split_origin|2022|2022|africa'
+    identity_id: str  # the catalogue identity this instance belongs to
+    relation: str  # 'equals': sum(parts) == sum(totals); 'at_most': <=
+    parts: tuple[str, ...]
+    totals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CellAudit:
+    cell_id: str
+    is_exposed: bool  # derivable range narrower than the cell's own range
+    is_pinned: bool  # derivable range is a single value
+    derivable_width: int  # max - min over all integer solutions
+    exposing_identity_ids: tuple[str, ...]  # a minimal exposing set, or ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    cell_id: str  # an exact cell the producer should print as unknown
+    reason: str
+
+
+class InfeasibleError(ValueError):
+    """The identities contradict each other: no solution exists at all."""
+
+
+# One instance as a linear row: sum(coef[cell] * value) (== or <=) rhs, over
+# the unknown cells only; the exact cells are moved into rhs.
+_Row = namedtuple("_Row", "instance identity equal coef rhs members")
+
+
+def _is_unknown(cell):
+    return cell.is_suppressed or cell.high is None or cell.low < cell.high
+
+
+def _index(cells):
+    index = {}
+    for cell in cells:
+        if cell.cell_id in index:
+            raise ValueError(f"cell {cell.cell_id!r} is given twice")
+        if cell.low < 0 or (cell.high is None and cell.is_suppressed) or (
+                cell.high is not None and cell.high < cell.low):
+            raise ValueError(f"cell {cell.cell_id!r} has the range {cell.low}..{cell.high}")
+        index[cell.cell_id] = cell
+    return index
+
+
+def _rows(cells, constraints):
+    rows = []
+    for c in constraints:
+        where = f"instance {c.instance_id!r}"
+        if c.relation not in ("equals", "at_most"):
+            raise ValueError(f"{where}: unknown relation {c.relation!r}")
+        coef, rhs = Counter(), 0
+        for sign, ids in ((1, c.parts), (-1, c.totals)):
+            for cell_id in ids:
+                if cell_id not in cells:
+                    raise ValueError(f"{where}: unknown cell {cell_id!r}")
+                if _is_unknown(cells[cell_id]):
+                    coef[cell_id] += sign
+                else:
+                    rhs -= sign * cells[cell_id].low
+        coef = {k: v for k, v in sorted(coef.items()) if v}
+        rows.append(_Row(c.instance_id, c.identity_id, c.relation == "equals", coef, rhs,
+                         frozenset(c.parts) | frozenset(c.totals)))
+    return sorted(rows, key=lambda r: r.instance)
+
+
+def _components(rows):
+    """The rows in groups that share no unknown cell (a row without unknown
+    cells is a group of its own)."""
+    parent = {}
+
+    def find(v):
+        while parent.setdefault(v, v) != v:
+            v = parent[v]
+        return v
+
+    for row in rows:
+        for v in row.coef:
+            parent[find(v)] = find(next(iter(row.coef)))
+    groups = {}
+    for i, row in enumerate(rows):
+        key = find(next(iter(row.coef))) if row.coef else ("", i)
+        groups.setdefault(key, []).append(row)
+    return list(groups.values())
+
+
+def _connected(cell_id, rows):
+    """The rows linked to cell_id through shared unknown cells."""
+    reached, chosen, grew = {cell_id}, set(), True
+    while grew:
+        grew = False
+        for i, row in enumerate(rows):
+            if i not in chosen and reached & row.coef.keys():
+                chosen.add(i)
+                reached |= row.coef.keys()
+                grew = True
+    return [rows[i] for i in sorted(chosen)]
+
+
+def _satisfies(rows, bounds, x):
+    if any(v < bounds[k][0] or (bounds[k][1] is not None and v > bounds[k][1])
+           for k, v in x.items()):
+        return False
+    sums = [sum(a * x[k] for k, a in row.coef.items()) for row in rows]
+    return all(s == r.rhs if r.equal else s <= r.rhs for s, r in zip(sums, rows))
+
+
+def _solve(rows, bounds, target=None, sense=1):
+    """An integer solution {cell: value} of rows minimising sense * target
+    (any solution without a target), or None when there is none."""
+    names = sorted({k for row in rows for k in row.coef} | ({target} - {None}))
+    if not names:
+        return {} if _satisfies(rows, bounds, {}) else None
+    col = {name: j for j, name in enumerate(names)}
+    matrix = np.zeros((len(rows), len(names)))
+    for i, row in enumerate(rows):
+        for k, a in row.coef.items():
+            matrix[i, col[k]] = a
+    rhs = np.array([row.rhs for row in rows], dtype=float)
+    lower = np.where([row.equal for row in rows], rhs, -np.inf)
+    objective = np.zeros(len(names))
+    if target is not None:
+        objective[col[target]] = sense
+    result = milp(
+        objective, integrality=np.ones(len(names)),
+        bounds=Bounds([bounds[n][0] for n in names],
+                      [np.inf if bounds[n][1] is None else bounds[n][1] for n in names]),
+        constraints=[LinearConstraint(matrix, lower, rhs)] if rows else [],
+        options={"mip_rel_gap": 0})
+    if result.status == 2:
+        return None
+    if not result.success:
+        raise RuntimeError(f"MILP solver failed: {result.message}")
+    x = {name: int(round(value)) for name, value in zip(names, result.x)}
+    if not _satisfies(rows, bounds, x):
+        raise RuntimeError("MILP solver returned a solution that does not check out")
+    return x
+
+
+def _infeasible(rows, bounds):
+    """InfeasibleError naming a minimal contradicting set of instances."""
+    kept = list(rows)
+    for row in rows:  # drop each instance that is not needed for the contradiction
+        trial = [r for r in kept if r is not row]
+        if _solve(trial, bounds) is None:
+            kept = trial
+    identities = ", ".join(sorted({r.identity for r in kept}))
+    instances = ", ".join(r.instance for r in kept)
+    return InfeasibleError(
+        f"the identities contradict each other: no non-negative whole numbers satisfy "
+        f"the instances {instances} (identity {identities}) together")
+
+
+def _exposed(cell_id, rows, bounds, found):
+    """Whether rows narrow cell_id below its own range; found holds values
+    the cell is already known to take under rows (and is extended)."""
+    rows = _connected(cell_id, rows)
+    for value, sense in zip(bounds[cell_id], (1, -1)):
+        if value in found or not rows:
+            continue
+        x = _solve(rows, bounds, cell_id, sense)
+        if x is None:  # cannot happen (rows relax a feasible system): keep them
+            return True
+        found.add(x[cell_id])
+        if x[cell_id] != value:
+            return True
+    return False
+
+
+def _audit_component(rows, bounds, cells):
+    pool = [_solve(rows, bounds)]
+    if pool[0] is None:
+        raise _infeasible(rows, bounds)
+    audits = {}
+    for cell_id in sorted(k for k in pool[0] if cells[k].is_suppressed):
+        extremes = []
+        for value, sense in zip(bounds[cell_id], (1, -1)):
+            if not any(x[cell_id] == value for x in pool):  # the pool shortcut
+                pool.append(_solve(rows, bounds, cell_id, sense))
+                value = pool[-1][cell_id]
+            extremes.append(value)
+        low, high = extremes
+        exposed = (low, high) != bounds[cell_id]
+        identities = sorted({row.identity for row in rows}) if exposed else []
+        found = {x[cell_id] for x in pool}
+        for identity in list(identities):  # greedy: drop what is not needed
+            trial = [r for r in rows if r.identity in identities and r.identity != identity]
+            trial_found = set(found)
+            if _exposed(cell_id, trial, bounds, trial_found):
+                identities.remove(identity)
+                found = trial_found
+        audits[cell_id] = CellAudit(cell_id, exposed, low == high, high - low,
+                                    tuple(identities))
+    return audits
+
+
+def _audit(cells, constraints):
+    """(the CellAudits by cell id, the component's rows by cell id)."""
+    rows = _rows(cells, constraints)
+    bounds = {k: (c.low, c.high) for k, c in cells.items()}
+    audits, component = {}, {}
+    for group in _components(rows):
+        audits.update(_audit_component(group, bounds, cells))
+        component.update({k: group for row in group for k in row.coef})
+    for cell in cells.values():
+        if cell.is_suppressed and cell.cell_id not in audits:
+            width = cell.high - cell.low
+            audits[cell.cell_id] = CellAudit(cell.cell_id, False, width == 0, width, ())
+    return [audits[k] for k in sorted(audits)], component
+
+
+def audit(cells: Iterable[Cell], constraints: Iterable[Constraint]) -> list[CellAudit]:
+    """For every "<5" cell, the range of values it can take given all the
+    identities jointly: over every assignment of non-negative whole numbers
+    to the unknown cells (within their own ranges) that satisfies all
+    instances, with the printed cells fixed. The cell is exposed when that
+    range is narrower than 0..4 and pinned when it is a single value; an
+    exposed cell also names a minimal set of identities (all instances of
+    each) that already exposes it. One CellAudit per "<5" cell, sorted by
+    cell id. Raises InfeasibleError when no solution exists at all."""
+    return _audit(_index(cells), list(constraints))[0]
+
+
+def suggest_suppression(cells: Iterable[Cell],
+                        constraints: Iterable[Constraint]) -> list[Suggestion]:
+    """Printed (exact) cells to print as unknown as well, so that no "<5"
+    cell is exposed any more: each freed cell becomes a non-negative whole
+    number without upper bound. Greedy: for the first exposed cell, free
+    one printed cell of its exposing instances (preferring its own
+    instance, then cells in fewer instances, then smaller printed values,
+    then the cell id), and audit again, until nothing is exposed. Empty
+    when nothing is exposed; sorted by cell id; deterministic."""
+    cells, constraints = _index(cells), list(constraints)
+    memberships = Counter(k for c in constraints for k in {*c.parts, *c.totals})
+    suggestions = []
+    while True:
+        audits, component = _audit(cells, constraints)
+        exposed = [a for a in audits if a.is_exposed]
+        if not exposed:  # verified: the audit of the freed cells exposes nothing
+            return sorted(suggestions, key=lambda s: s.cell_id)
+
+        def scope(a):
+            ids = a.exposing_identity_ids
+            return [r for r in component[a.cell_id] if r.identity in ids]
+
+        first = exposed[0]
+        printable = {k for k, c in cells.items() if not _is_unknown(c)}
+        rows = scope(first) or component[first.cell_id]
+        candidates = {k for r in rows for k in r.members} & printable
+        if not candidates:
+            raise ValueError(f"the <5 cell {first.cell_id} is exposed through <5 cells "
+                             "alone; freeing printed cells cannot protect it")
+        own = {k for r in rows if first.cell_id in r.members for k in r.members}
+        best = min(candidates,
+                   key=lambda k: (k not in own, memberships[k], cells[k].low, k))
+        freed = [a for a in exposed if any(best in r.members for r in scope(a))]
+        freed = freed or [first]
+        identities = sorted({i for a in freed for i in a.exposing_identity_ids})
+        suggestions.append(Suggestion(best, (
+            f"frees the <5 cell(s) {', '.join(a.cell_id for a in freed)}, "
+            f"exposed through identity {', '.join(identities)}")))
+        cells[best] = replace(cells[best], low=0, high=None)
