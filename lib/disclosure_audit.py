@@ -142,9 +142,11 @@ def _satisfies(rows, bounds, x):
     return all(s == r.rhs if r.equal else s <= r.rhs for s, r in zip(sums, rows))
 
 
-def _solve(rows, bounds, target=None, sense=1):
+def _solve(rows, bounds, target=None, sense=1, push=()):
     """An integer solution {cell: value} of rows minimising sense * target
-    (any solution without a target), or None when there is none."""
+    (any solution without a target), or None when there is none. Among the
+    optimal solutions, one minimising sense * sum(push) (cells within 0..4):
+    it pushes other cells to their bounds too, for the solution pool."""
     names = sorted({k for row in rows for k in row.coef} | ({target} - {None}))
     if not names:
         return {} if _satisfies(rows, bounds, {}) else None
@@ -156,8 +158,10 @@ def _solve(rows, bounds, target=None, sense=1):
     rhs = np.array([row.rhs for row in rows], dtype=float)
     lower = np.where([row.equal for row in rows], rhs, -np.inf)
     objective = np.zeros(len(names))
+    for k in push:
+        objective[col[k]] = sense
     if target is not None:
-        objective[col[target]] = sense
+        objective[col[target]] = sense * (4 * len(push) + 1)
     result = milp(
         objective, integrality=np.ones(len(names)),
         bounds=Bounds([bounds[n][0] for n in names],
@@ -209,11 +213,12 @@ def _audit_component(rows, bounds, cells):
     if pool[0] is None:
         raise _infeasible(rows, bounds)
     audits = {}
-    for cell_id in sorted(k for k in pool[0] if cells[k].is_suppressed):
+    targets = sorted(k for k in pool[0] if cells[k].is_suppressed)
+    for n, cell_id in enumerate(targets):
         extremes = []
         for value, sense in zip(bounds[cell_id], (1, -1)):
             if not any(x[cell_id] == value for x in pool):  # the pool shortcut
-                pool.append(_solve(rows, bounds, cell_id, sense))
+                pool.append(_solve(rows, bounds, cell_id, sense, targets[n + 1:]))
                 value = pool[-1][cell_id]
             extremes.append(value)
         low, high = extremes
@@ -231,13 +236,19 @@ def _audit_component(rows, bounds, cells):
     return audits
 
 
-def _audit(cells, constraints):
-    """(the CellAudits by cell id, the component's rows by cell id)."""
+def _audit(cells, constraints, cache=None):
+    """(the CellAudits by cell id, the component's rows by cell id). cache
+    keeps the audits of components by their rows: suggest_suppression's
+    rounds change only the components around the freed cells."""
     rows = _rows(cells, constraints)
     bounds = {k: (c.low, c.high) for k, c in cells.items()}
-    audits, component = {}, {}
+    audits, component, cache = {}, {}, {} if cache is None else cache
     for group in _components(rows):
-        audits.update(_audit_component(group, bounds, cells))
+        key = tuple((r.instance, r.identity, r.equal, tuple(r.coef.items()), r.rhs)
+                    for r in group)
+        if key not in cache:
+            cache[key] = _audit_component(group, bounds, cells)
+        audits.update(cache[key])
         component.update({k: group for row in group for k in row.coef})
     for cell in cells.values():
         if cell.is_suppressed and cell.cell_id not in audits:
@@ -269,9 +280,9 @@ def suggest_suppression(cells: Iterable[Cell],
     when nothing is exposed; sorted by cell id; deterministic."""
     cells, constraints = _index(cells), list(constraints)
     memberships = Counter(k for c in constraints for k in {*c.parts, *c.totals})
-    suggestions = []
+    suggestions, cache = [], {}
     while True:
-        audits, component = _audit(cells, constraints)
+        audits, component = _audit(cells, constraints, cache)
         exposed = [a for a in audits if a.is_exposed]
         if not exposed:  # verified: the audit of the freed cells exposes nothing
             return sorted(suggestions, key=lambda s: s.cell_id)

@@ -1,7 +1,7 @@
 {#-
     Wraps the body of the project's generic tests (`{% call fail_with_message() %}`):
     the body selects one row per failure with a column `failure_message`. At error severity the test
-    raises DuckDB's error() with the messages of the first failures, so that
+    raises DuckDB's error() with the messages of all failures, so that
     `dbt build` prints which seed or model, which row and which problem; at
     warn severity it returns the rows, which dbt counts as a warning.
 -#}
@@ -27,7 +27,7 @@
         and error(
             n_failures || ' failure(s). ' || (
                 select string_agg(failure_message, ' | ' order by failure_message)
-                from (select failure_message from numbered where failure_number <= 5)
+                from numbered
             )
         ) is null
     {%- endif %}

@@ -62,7 +62,7 @@ def sql_tables_in_build_order(build_manifest):
         if unique_id in seen or unique_id not in nodes:
             return
         seen.add(unique_id)
-        for parent in nodes[unique_id]["depends_on"]["nodes"]:
+        for parent in nodes[unique_id].get("depends_on", {}).get("nodes", []):
             visit(parent)
         node = nodes[unique_id]
         if (node["resource_type"] == "model" and node["language"] == "sql"
