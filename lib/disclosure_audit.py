@@ -123,15 +123,7 @@ def _components(rows):
 
 def _connected(cell_id, rows):
     """The rows linked to cell_id through shared unknown cells."""
-    reached, chosen, grew = {cell_id}, set(), True
-    while grew:
-        grew = False
-        for i, row in enumerate(rows):
-            if i not in chosen and reached & row.coef.keys():
-                chosen.add(i)
-                reached |= row.coef.keys()
-                grew = True
-    return [rows[i] for i in sorted(chosen)]
+    return next((g for g in _components(rows) if any(cell_id in r.coef for r in g)), [])
 
 
 def _satisfies(rows, bounds, x):
@@ -142,11 +134,9 @@ def _satisfies(rows, bounds, x):
     return all(s == r.rhs if r.equal else s <= r.rhs for s, r in zip(sums, rows))
 
 
-def _solve(rows, bounds, target=None, sense=1, push=()):
+def _solve(rows, bounds, target=None, sense=1):
     """An integer solution {cell: value} of rows minimising sense * target
-    (any solution without a target), or None when there is none. Among the
-    optimal solutions, one minimising sense * sum(push) (cells within 0..4):
-    it pushes other cells to their bounds too, for the solution pool."""
+    (any solution without a target), or None when there is none."""
     names = sorted({k for row in rows for k in row.coef} | ({target} - {None}))
     if not names:
         return {} if _satisfies(rows, bounds, {}) else None
@@ -158,10 +148,8 @@ def _solve(rows, bounds, target=None, sense=1, push=()):
     rhs = np.array([row.rhs for row in rows], dtype=float)
     lower = np.where([row.equal for row in rows], rhs, -np.inf)
     objective = np.zeros(len(names))
-    for k in push:
-        objective[col[k]] = sense
     if target is not None:
-        objective[col[target]] = sense * (4 * len(push) + 1)
+        objective[col[target]] = sense
     result = milp(
         objective, integrality=np.ones(len(names)),
         bounds=Bounds([bounds[n][0] for n in names],
@@ -195,13 +183,13 @@ def _infeasible(rows, bounds):
 def _exposed(cell_id, rows, bounds, found):
     """Whether rows narrow cell_id below its own range; found holds values
     the cell is already known to take under rows (and is extended)."""
-    rows = _connected(cell_id, rows)
+    rows = _connected(cell_id, rows)  # the other rows cannot matter: all feasible
     for value, sense in zip(bounds[cell_id], (1, -1)):
         if value in found or not rows:
             continue
         x = _solve(rows, bounds, cell_id, sense)
-        if x is None:  # cannot happen (rows relax a feasible system): keep them
-            return True
+        if x is None:  # cannot happen (rows relax a feasible system); if it
+            return False  # did, the caller keeps the identity it tried to drop
         found.add(x[cell_id])
         if x[cell_id] != value:
             return True
@@ -209,16 +197,16 @@ def _exposed(cell_id, rows, bounds, found):
 
 
 def _audit_component(rows, bounds, cells):
-    pool = [_solve(rows, bounds)]
+    """{cell id: CellAudit} of the "<5" cells of one component."""
+    pool = [_solve(rows, bounds)]  # every solution found; any one may skip a solve
     if pool[0] is None:
         raise _infeasible(rows, bounds)
     audits = {}
-    targets = sorted(k for k in pool[0] if cells[k].is_suppressed)
-    for n, cell_id in enumerate(targets):
+    for cell_id in sorted(k for k in pool[0] if cells[k].is_suppressed):
         extremes = []
         for value, sense in zip(bounds[cell_id], (1, -1)):
             if not any(x[cell_id] == value for x in pool):  # the pool shortcut
-                pool.append(_solve(rows, bounds, cell_id, sense, targets[n + 1:]))
+                pool.append(_solve(rows, bounds, cell_id, sense))
                 value = pool[-1][cell_id]
             extremes.append(value)
         low, high = extremes

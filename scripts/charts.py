@@ -3,7 +3,7 @@
     python scripts/charts.py [--database target/mensenhandel.duckdb] [--out assets]
 
 Every chart is drawn from a query on a mart; a range (count_low..count_high)
-is drawn as an error bar, so suppressed and widened cells show as ranges.
+is drawn as an error bar, so sums with a suppressed cell show as ranges.
 """
 
 import argparse
