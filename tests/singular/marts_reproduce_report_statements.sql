@@ -6,7 +6,8 @@
 -- 0..4 even where the prose gives it: none in 2021's domestic work), and
 -- each percentage of the prose is the marts' rate or share rounded to a
 -- whole percent for some value in its bounds. Every figure listed in
--- `expected` must be matched: a renamed category or stage in a mart fails. Figures the marts cannot reproduce are listed in the marts'
+-- `expected` must be matched: a renamed category or stage in a mart fails.
+-- Figures the marts cannot reproduce are listed in the marts'
 -- documentation, with the reason. The marts show the latest edition, so
 -- they are held to the latest edition's statements: an earlier edition's
 -- figure for a year that a later edition revised need not hold.
