@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 
 PROJECT = Path(__file__).resolve().parent.parent
-MARTS = ("funnel", "demographics", "prosecution")
+MARTS = ("funnel", "demographics", "prosecution", "reconciliation")
 DATABASE_NAME = "mensenhandel.duckdb"
 
 
@@ -86,6 +86,7 @@ def run_build(workdir):
         DO_NOT_TRACK="1",
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DBT_PROFILES_DIR=str(PROJECT),
+        MENSENHANDEL_PROJECT_DIR=str(PROJECT),
     )
     env.pop("MENSENHANDEL_DUCKDB_PATH", None)
     dbt = os.environ.get("MENSENHANDEL_DBT") or str(Path(sys.executable).with_name("dbt"))
