@@ -44,7 +44,7 @@ target = Path(sys.argv[sys.argv.index("--target-path") + 1])
 shutil.copy({database!r}, target / "mensenhandel.duckdb")
 (target / "run_results.json").write_text(json.dumps({{"results": []}}))
 nodes = {{f"model.mensenhandel.{{m}}": {{"description": m, "columns": {{}}}}
-         for m in ("funnel", "demographics", "prosecution")}}
+         for m in ("funnel", "demographics", "prosecution", "reconciliation")}}
 (target / "manifest.json").write_text(json.dumps({{"nodes": nodes}}))
 """
 
@@ -121,7 +121,7 @@ def test_published_file_serves_the_marts(site):
 def test_exports_one_file_per_mart(site):
     _, published, _ = site
     exports = published / "exports"
-    for mart in ("funnel", "demographics", "prosecution"):
+    for mart in ("funnel", "demographics", "prosecution", "reconciliation"):
         parquet = duckdb.sql(
             f"select count(*) from '{exports / (mart + '.parquet')}'").fetchone()[0]
         csv = duckdb.sql(
