@@ -1,6 +1,7 @@
 """Measures the speed and memory of the build and the test loop.
 
     python scripts/benchmark.py [--runs 3] [--skip-check] [--skip-growth]
+                                [--baseline REV]
 
 Prints a table and writes the figures to target/benchmark.json:
 - dbt's floor: `dbt --version`, `dbt parse` (partial parsing as a user has it)
@@ -21,7 +22,12 @@ Prints a table and writes the figures to target/benchmark.json:
   directory, never committed);
 - growth: the build with ten synthetic earlier editions appended to every
   seed (11 times the rows; generated in a temporary copy, never committed),
-  which must pass like the real one.
+  which must pass like the real one;
+- the disclosure audit's own time: the dbt Python models disclosure_audit
+  and disclosure_suggested_suppression, as dbt timed them in the build;
+- with --baseline REV: `dbt build` of the project at git revision REV (a
+  temporary worktree) and of the working tree, alternated run by run on the
+  same machine, and the ratio of their medians ("not slower" in one run).
 Wall times in seconds; peak memory (max RSS of the process tree's largest
 process) in MiB, from GNU time.
 """
@@ -93,7 +99,7 @@ def duckdb_alone(database, target):
     manifest = json.loads((target / "manifest.json").read_text())
     queries = [n["compiled_code"] for n in manifest["nodes"].values()
                if n["resource_type"] in ("model", "test") and n.get("compiled_code")
-               and n["package_name"] == "mensenhandel"]
+               and n["package_name"] == "mensenhandel" and n.get("language") != "python"]
     start = time.perf_counter()
     for sql in queries:
         # error-severity tests raise on failure; after a passing build, none does
@@ -102,6 +108,38 @@ def duckdb_alone(database, target):
     con.close()
     shutil.rmtree(copy.parent, ignore_errors=True)
     return wall, len(queries)
+
+
+def audit_seconds(target):
+    """Seconds dbt spent on each model of models/audit in the last run."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results
+            if r["unique_id"].split(".")[-1].startswith("disclosure_")}
+
+
+def baseline_comparison(revision, runs, work):
+    """Median `dbt build` wall time of the project at `revision` and of the
+    working tree, alternated run by run (cold target/ and a fresh database
+    each time, so both do the same work), and their ratio."""
+    tree = work / "baseline"
+    subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision],
+                   cwd=PROJECT, check=True, capture_output=True)
+    try:
+        samples = {"baseline": [], "current": []}
+        for run in range(runs):
+            for name, project in (("baseline", tree), ("current", PROJECT)):
+                database = work / f"{name}-{run}.duckdb"
+                target = work / f"{name}-target-{run}"
+                env = dict(env_for(project, database), MENSENHANDEL_PROJECT_DIR=str(project))
+                samples[name].append(timed([DBT, "build", "--target-path", str(target)],
+                                           project, env))
+        medians = {name: (statistics.median(s[0] for s in runs_),
+                          max(s[1] for s in runs_)) for name, runs_ in samples.items()}
+        return {"revision": revision, **medians,
+                "ratio": medians["current"][0] / medians["baseline"][0]}
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)],
+                       cwd=PROJECT, capture_output=True)
 
 
 def synthetic_editions(project, extra=10):
@@ -220,6 +258,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-check", action="store_true")
     parser.add_argument("--skip-growth", action="store_true")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also compare `dbt build` with the project at this git revision")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -234,6 +274,7 @@ def main():
                                   str(target)], PROJECT, env))
     ours = measure_project(PROJECT, database, target, args.runs)
     figures["project"] = ours
+    figures["audit_seconds"] = audit_seconds(target)
     counts = ours["nodes"]
 
     def cold_build():
@@ -262,6 +303,9 @@ def main():
                                           "*.duckdb"))))
         figures["grown_11_editions"] = measure_project(
             grown, work / "grown.duckdb", grown / "target", max(1, args.runs - 1))
+
+    if args.baseline:
+        figures["baseline"] = baseline_comparison(args.baseline, args.runs, work)
 
     if not args.skip_check:
         check_env = dict(os.environ, DO_NOT_TRACK="1")
@@ -318,6 +362,12 @@ def report(figures):
     alone = figures["duckdb_alone"]
     print(f"DuckDB alone, compiled SQL of {alone['queries']} models and tests: "
           f"{alone['seconds']:.2f} s")
+    for model, seconds in figures["audit_seconds"].items():
+        print(f"disclosure audit, {model}: {seconds:.2f} s (dbt's timing in the build)")
+    if "baseline" in figures:
+        base = figures["baseline"]
+        print(f"dbt build, cold, alternated: {base['revision']} {base['baseline'][0]:.2f} s, "
+              f"working tree {base['current'][0]:.2f} s, ratio {base['ratio']:.2f}")
     if "grown_11_editions" in figures:
         grown = figures["grown_11_editions"]
         print(f"growth: 11 editions (11x the rows) / 1 edition, build time = "
