@@ -27,13 +27,16 @@ def inputs_by_edition(cells_relation, members_relation, reconciliation_relation)
         for row in rows_of(reconciliation_relation)
         if row["holds"]
     }
-    sides = defaultdict(lambda: {"parts": [], "total": []})
+    sides = defaultdict(lambda: {"parts": [], "total": [], "percent": []})
     for row in rows_of(members_relation):
         if row["instance_id"] in holding:
             sides[row["instance_id"]][row["side"]].append(row["cell_id"])
 
     editions = defaultdict(lambda: ([], [], {}))
+    percent_cells = {cell_id for members in sides.values() for cell_id in members["percent"]}
     for row in rows_of(cells_relation):
+        if row["cell_id"] in percent_cells or row["unit"] == "percent":
+            continue  # a printed percentage is a constant of its share, not a cell
         cells, _, facts = editions[row["edition"]]
         cells.append(Cell(row["cell_id"], int(row["count_low"]),
                           int(row["count_high"]), bool(row["is_suppressed"])))
@@ -42,5 +45,6 @@ def inputs_by_edition(cells_relation, members_relation, reconciliation_relation)
         instance = holding[instance_id]
         editions[instance["edition"]][1].append(Constraint(
             instance_id, instance["identity_id"], instance["relation"],
-            tuple(sorted(members["parts"])), tuple(sorted(members["total"]))))
+            tuple(sorted(members["parts"])), tuple(sorted(members["total"])),
+            instance["printed_percent"]))
     return dict(sorted(editions.items()))

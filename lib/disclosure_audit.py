@@ -10,7 +10,9 @@ solutions of all identities together (printed figures held fixed), and
 suggests printed figures to suppress as well when a "<5" cell is exposed.
 
 Each identity has instances (constraints): sum(parts) == sum(totals)
-('equals') or sum(parts) <= sum(totals) ('at_most'). The cells linked by
+('equals'), sum(parts) <= sum(totals) ('at_most'), or a printed whole
+percentage p of the parts in the total ('share_rounds_to': p - 0.5 <=
+100 * parts / total <= p + 0.5, two linear inequalities). The cells linked by
 instances fall into independent groups (components), each solved on its
 own with scipy's MILP solver (HiGHS).
 """
@@ -35,9 +37,11 @@ class Cell:
 class Constraint:
     instance_id: str  # e.g. 'row_split_origin|2022|2022|africa'
     identity_id: str  # the catalogue identity this instance belongs to
-    relation: str  # 'equals': sum(parts) == sum(totals); 'at_most': <=
+    relation: str  # 'equals': sum(parts) == sum(totals); 'at_most': <=;
+    # 'share_rounds_to': 100 * sum(parts) / sum(totals) rounds to percent
     parts: tuple[str, ...]
     totals: tuple[str, ...]
+    percent: int | None = None  # the printed whole percentage, for a share
 
 
 @dataclass(frozen=True)
@@ -84,21 +88,31 @@ def _rows(cells, constraints):
     rows = []
     for c in constraints:
         where = f"instance {c.instance_id!r}"
-        if c.relation not in ("equals", "at_most"):
+        if c.relation not in ("equals", "at_most", "share_rounds_to"):
             raise ValueError(f"{where}: unknown relation {c.relation!r}")
-        coef, rhs = Counter(), 0
-        for sign, ids in ((1, c.parts), (-1, c.totals)):
-            for cell_id in ids:
-                if cell_id not in cells:
-                    raise ValueError(f"{where}: unknown cell {cell_id!r}")
-                if _is_unknown(cells[cell_id]):
-                    coef[cell_id] += sign
-                else:
-                    rhs -= sign * cells[cell_id].low
-        coef = {k: v for k, v in sorted(coef.items()) if v}
-        rows.append(_Row(c.instance_id, c.identity_id, c.relation == "equals", coef, rhs,
-                         frozenset(c.parts) | frozenset(c.totals)))
-    return sorted(rows, key=lambda r: r.instance)
+        if (c.relation == "share_rounds_to") != (c.percent is not None):
+            raise ValueError(f"{where}: a percentage goes with share_rounds_to only")
+        if c.relation == "share_rounds_to":
+            # (2p - 1) * total <= 200 * parts <= (2p + 1) * total, as two
+            # rows "<= 0" with whole coefficients
+            weights = [((200, c.parts), (-(2 * c.percent + 1), c.totals)),
+                       ((-200, c.parts), (2 * c.percent - 1, c.totals))]
+        else:
+            weights = [((1, c.parts), (-1, c.totals))]
+        for sides in weights:
+            coef, rhs = Counter(), 0
+            for sign, ids in sides:
+                for cell_id in ids:
+                    if cell_id not in cells:
+                        raise ValueError(f"{where}: unknown cell {cell_id!r}")
+                    if _is_unknown(cells[cell_id]):
+                        coef[cell_id] += sign
+                    else:
+                        rhs -= sign * cells[cell_id].low
+            coef = {k: v for k, v in sorted(coef.items()) if v}
+            rows.append(_Row(c.instance_id, c.identity_id, c.relation == "equals", coef,
+                             rhs, frozenset(c.parts) | frozenset(c.totals)))
+    return sorted(rows, key=lambda r: (r.instance, tuple(r.coef.items()), r.rhs))
 
 
 def _components(rows):
@@ -180,24 +194,21 @@ def _infeasible(rows, bounds):
         f"the instances {instances} (identity {identities}) together")
 
 
-def _exposed(cell_id, rows, bounds, found):
-    """Whether rows narrow cell_id below its own range; found holds values
-    the cell is already known to take under rows (and is extended)."""
-    rows = _connected(cell_id, rows)  # the other rows cannot matter: all feasible
-    for value, sense in zip(bounds[cell_id], (1, -1)):
-        if value in found or not rows:
-            continue
-        x = _solve(rows, bounds, cell_id, sense)
-        if x is None:  # cannot happen (rows relax a feasible system); if it
-            return False  # did, the caller keeps the identity it tried to drop
-        found.add(x[cell_id])
-        if x[cell_id] != value:
-            return True
-    return False
+def _range(cell_id, rows, bounds):
+    """The smallest and largest value of cell_id under rows (only the rows
+    linked to it matter: the others are feasible on their own)."""
+    rows = _connected(cell_id, rows)
+    if not rows:
+        return bounds[cell_id]
+    low, high = (_solve(rows, bounds, cell_id, sense) for sense in (1, -1))
+    if low is None:  # cannot happen: rows relax a feasible system
+        return None
+    return low[cell_id], high[cell_id]
 
 
-def _audit_component(rows, bounds, cells):
-    """{cell id: CellAudit} of the "<5" cells of one component."""
+def _audit_component(rows, bounds, cells, explain=True):
+    """{cell id: CellAudit} of the "<5" cells of one component; without
+    explain, no exposing identities (they cost most of the solves)."""
     pool = [_solve(rows, bounds)]  # every solution found; any one may skip a solve
     if pool[0] is None:
         raise _infeasible(rows, bounds)
@@ -211,20 +222,17 @@ def _audit_component(rows, bounds, cells):
             extremes.append(value)
         low, high = extremes
         exposed = (low, high) != bounds[cell_id]
-        identities = sorted({row.identity for row in rows}) if exposed else []
-        found = {x[cell_id] for x in pool}
+        identities = sorted({row.identity for row in rows}) if exposed and explain else []
         for identity in list(identities):  # greedy: drop what is not needed
             trial = [r for r in rows if r.identity in identities and r.identity != identity]
-            trial_found = set(found)
-            if _exposed(cell_id, trial, bounds, trial_found):
+            if _range(cell_id, trial, bounds) == (low, high):
                 identities.remove(identity)
-                found = trial_found
         audits[cell_id] = CellAudit(cell_id, exposed, low == high, high - low,
                                     tuple(identities))
     return audits
 
 
-def _audit(cells, constraints, cache=None):
+def _audit(cells, constraints, cache=None, explain=True):
     """(the CellAudits by cell id, the component's rows by cell id). cache
     keeps the audits of components by their rows: suggest_suppression's
     rounds change only the components around the freed cells."""
@@ -235,7 +243,7 @@ def _audit(cells, constraints, cache=None):
         key = tuple((r.instance, r.identity, r.equal, tuple(r.coef.items()), r.rhs)
                     for r in group)
         if key not in cache:
-            cache[key] = _audit_component(group, bounds, cells)
+            cache[key] = _audit_component(group, bounds, cells, explain)
         audits.update(cache[key])
         component.update({k: group for row in group for k in row.coef})
     for cell in cells.values():
@@ -252,47 +260,65 @@ def audit(cells: Iterable[Cell], constraints: Iterable[Constraint]) -> list[Cell
     instances, with the printed cells fixed. The cell is exposed when that
     range is narrower than 0..4 and pinned when it is a single value; an
     exposed cell also names a minimal set of identities (all instances of
-    each) that already exposes it. One CellAudit per "<5" cell, sorted by
+    each) that alone narrow it to the same range. One CellAudit per "<5" cell, sorted by
     cell id. Raises InfeasibleError when no solution exists at all."""
     return _audit(_index(cells), list(constraints))[0]
+
+
+def exposed_by_structure(cells: Iterable[Cell], constraints: Iterable[Constraint]) -> set[str]:
+    """The "<5" cells that stay exposed even if every printed figure were
+    unknown: the identities among the "<5" cells themselves (the layout of
+    the tables and the prose) narrow them, whatever the printed values. No
+    complementary suppression protects them; only another layout would."""
+    freed = [c if c.is_suppressed else replace(c, low=0, high=None) for c in cells]
+    audits, _ = _audit(_index(freed), list(constraints), explain=False)
+    return {a.cell_id for a in audits if a.is_exposed}
 
 
 def suggest_suppression(cells: Iterable[Cell],
                         constraints: Iterable[Constraint]) -> list[Suggestion]:
     """Printed (exact) cells to print as unknown as well, so that no "<5"
     cell is exposed any more: each freed cell becomes a non-negative whole
-    number without upper bound. Greedy: for the first exposed cell, free
-    one printed cell of its exposing instances (preferring its own
-    instance, then cells in fewer instances, then smaller printed values,
-    then the cell id), and audit again, until nothing is exposed. Empty
+    number without upper bound. Greedy, in rounds: for each exposed cell
+    whose instances gain no freed cell yet this round, free one printed
+    cell of the instances it is in (else of its component: cells in fewer
+    instances first, then smaller printed values, then the cell id); then
+    audit again, until nothing is exposed but the cells that
+    no suppression protects (exposed_by_structure), which are left out. Empty
     when nothing is exposed; sorted by cell id; deterministic."""
     cells, constraints = _index(cells), list(constraints)
+    structural = exposed_by_structure(cells.values(), constraints)
     memberships = Counter(k for c in constraints for k in {*c.parts, *c.totals})
     suggestions, cache = [], {}
     while True:
-        audits, component = _audit(cells, constraints, cache)
-        exposed = [a for a in audits if a.is_exposed]
+        audits, component = _audit(cells, constraints, cache, explain=False)
+        exposed = [a for a in audits if a.is_exposed and a.cell_id not in structural]
         if not exposed:  # verified: the audit of the freed cells exposes nothing
             return sorted(suggestions, key=lambda s: s.cell_id)
-
-        def scope(a):
-            ids = a.exposing_identity_ids
-            return [r for r in component[a.cell_id] if r.identity in ids]
-
-        first = exposed[0]
         printable = {k for k, c in cells.items() if not _is_unknown(c)}
-        rows = scope(first) or component[first.cell_id]
-        candidates = {k for r in rows for k in r.members} & printable
-        if not candidates:
-            raise ValueError(f"the <5 cell {first.cell_id} is exposed through <5 cells "
-                             "alone; freeing printed cells cannot protect it")
-        own = {k for r in rows if first.cell_id in r.members for k in r.members}
-        best = min(candidates,
-                   key=lambda k: (k not in own, memberships[k], cells[k].low, k))
-        freed = [a for a in exposed if any(best in r.members for r in scope(a))]
-        freed = freed or [first]
-        identities = sorted({i for a in freed for i in a.exposing_identity_ids})
-        suggestions.append(Suggestion(best, (
-            f"frees the <5 cell(s) {', '.join(a.cell_id for a in freed)}, "
-            f"exposed through identity {', '.join(identities)}")))
-        cells[best] = replace(cells[best], low=0, high=None)
+        chosen = set()  # one round frees a cell for each exposed cell not yet helped
+        for first in exposed:
+            rows = component[first.cell_id]
+            own = [r for r in rows if first.cell_id in r.members]
+            if any(k in r.members for r in own for k in chosen):
+                continue  # this round already frees a cell of its instances
+            candidates = {k for r in own for k in r.members} & printable - chosen
+            candidates = candidates or {k for r in rows for k in r.members} & printable - chosen
+            if not candidates:
+                if chosen:  # its component's printed cells are freed this round
+                    continue
+                # cannot happen: the cell is not exposed by the layout alone
+                raise RuntimeError(f"no printed figure protects the <5 cell {first.cell_id}")
+            best = min(candidates, key=lambda k: (
+                not any(k in r.members for r in own), memberships[k], cells[k].low, k))
+            chosen.add(best)
+            linked = [r for r in rows if best in r.members]
+            helped = [a for a in exposed
+                      if any(a.cell_id in r.members for r in linked)] or [first]
+            identities = sorted({r.identity for r in linked
+                                 if any(a.cell_id in r.members for a in helped)})
+            suggestions.append(Suggestion(best, (
+                f"frees the <5 cell(s) {', '.join(a.cell_id for a in helped)}, "
+                f"exposed through identity {', '.join(identities) or 'several'}")))
+        for best in chosen:
+            cells[best] = replace(cells[best], low=0, high=None)

@@ -17,6 +17,7 @@ from disclosure_audit import (  # noqa: E402
     Constraint,
     InfeasibleError,
     audit,
+    exposed_by_structure,
     suggest_suppression,
 )
 
@@ -203,6 +204,16 @@ def random_instance(rng):
     return cells, constraints
 
 
+def holds(constraint, x):
+    parts = sum(x[k] for k in constraint.parts)
+    total = sum(x[k] for k in constraint.totals)
+    if constraint.relation == "equals":
+        return parts == total
+    if constraint.relation == "at_most":
+        return parts <= total
+    return abs(200 * parts - 2 * constraint.percent * total) <= total  # |100 p/t - pct| <= 0.5
+
+
 def brute_force(cells, constraints):
     """{cell: (min, max)} of the "<5" cells over every 0..4 assignment."""
     names = sorted(c.cell_id for c in cells if c.is_suppressed)
@@ -210,18 +221,15 @@ def brute_force(cells, constraints):
     values = {name: set() for name in names}
     for assignment in itertools.product(range(5), repeat=len(names)):
         x = {**fixed, **dict(zip(names, assignment))}
-        if all((sum(x[k] for k in c.parts) == sum(x[k] for k in c.totals))
-               if c.relation == "equals"
-               else sum(x[k] for k in c.parts) <= sum(x[k] for k in c.totals)
-               for c in constraints):
+        if all(holds(c, x) for c in constraints):
             for name in names:
                 values[name].add(x[name])
     return {name: (min(v), max(v)) for name, v in values.items()}
 
 
-def brute_exposed(cells, constraints, cell_id, identities):
+def brute_range(cells, constraints, cell_id, identities):
     kept = [c for c in constraints if c.identity_id in identities]
-    return brute_force(cells, kept)[cell_id] != (0, 4)
+    return brute_force(cells, kept)[cell_id]
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -235,15 +243,44 @@ def test_audit_agrees_with_brute_force(seed):
         assert result.is_pinned == (low == high)
         identities = set(result.exposing_identity_ids)
         assert bool(identities) == result.is_exposed
-        if identities:  # exposes, and is minimal
-            assert brute_exposed(cells, constraints, result.cell_id, identities)
+        if identities:  # alone give the same range, and each is needed
+            assert brute_range(cells, constraints, result.cell_id, identities) == (low, high)
             for identity in identities:
-                assert not brute_exposed(cells, constraints, result.cell_id,
-                                         identities - {identity})
-    try:
-        suggestions = suggest_suppression(cells, constraints)
-    except ValueError:  # only if "<5" cells alone expose one: freeing all won't do
-        suggestions = [c for c in cells if not c.is_suppressed]
-        assert any(a.is_exposed for a in audit(freed(cells, suggestions), constraints))
-        return
-    assert not any(a.is_exposed for a in audit(freed(cells, suggestions), constraints))
+                assert brute_range(cells, constraints, result.cell_id,
+                                   identities - {identity}) != (low, high)
+    structural = exposed_by_structure(cells, constraints)
+    assert structural <= {k for k, (lo, hi) in expected.items() if (lo, hi) != (0, 4)}
+    suggestions = suggest_suppression(cells, constraints)
+    left = {a.cell_id for a in audit(freed(cells, suggestions), constraints) if a.is_exposed}
+    assert left == structural
+
+
+def test_a_cell_pinned_by_the_layout_alone_is_left_out_of_the_suggestion():
+    """A total printed once but split twice, once with and once without c:
+    T = a + b + c and T = a + b pin c = 0 whatever T is."""
+    cells = [small("a"), small("b"), small("c"), exact("T", 5)]
+    constraints = [Constraint("r1", "full", "equals", ("a", "b", "c"), ("T",)),
+                   Constraint("r2", "known", "equals", ("a", "b"), ("T",))]
+    assert exposed_by_structure(cells, constraints) == {"c"}
+    suggestions = suggest_suppression(cells, constraints)
+    assert [s.cell_id for s in suggestions] == ["T"]  # protects a and b
+    left = [a.cell_id for a in audit(freed(cells, suggestions), constraints) if a.is_exposed]
+    assert left == ["c"]
+
+
+def test_a_rounded_share_narrows_a_small_cell():
+    """51% of a total of 200 printed as 100 + <5 + ...: 100 * (100 + x) / 200
+    rounds to 51 only for x in 1..3; brute force agrees."""
+    cells = [exact("summons", 100), small("other"), exact("total", 200)]
+    share = Constraint("rate|2022", "summons_rate", "share_rounds_to",
+                       ("summons", "other"), ("total",), 51)
+    result, = audit(cells, [share])
+    assert (result.is_exposed, result.is_pinned, result.derivable_width) == (True, False, 2)
+    assert result.exposing_identity_ids == ("summons_rate",)
+    assert brute_force(cells, [share])["other"] == (1, 3)
+
+
+def test_a_share_needs_its_percentage():
+    with pytest.raises(ValueError, match="percentage"):
+        audit([small("a"), exact("t", 9)],
+              [Constraint("x", "x", "share_rounds_to", ("a",), ("t",))])

@@ -14,7 +14,7 @@ import pandas as pd
 def model(dbt, session):
     dbt.config(materialized="table")
     from audit_inputs import inputs_by_edition
-    from disclosure_audit import audit
+    from disclosure_audit import audit, exposed_by_structure
 
     editions = inputs_by_edition(
         dbt.ref("int_published_cells"),
@@ -23,6 +23,7 @@ def model(dbt, session):
     )
     rows = []
     for edition, (cells, constraints, facts) in editions.items():
+        structural = exposed_by_structure(cells, constraints)
         for result in audit(cells, constraints):
             cell = facts[result.cell_id]
             rows.append({
@@ -37,8 +38,9 @@ def model(dbt, session):
                 "derivable_width": int(result.derivable_width),
                 "exposing_identity_ids": ", ".join(result.exposing_identity_ids)
                 or None,
+                "is_exposed_by_layout": result.cell_id in structural,
             })
     columns = ["cell_id", "table_id", "edition", "year", "category",
                "cross_category", "is_exposed", "is_pinned", "derivable_width",
-               "exposing_identity_ids"]
+               "exposing_identity_ids", "is_exposed_by_layout"]
     return pd.DataFrame(rows, columns=columns)

@@ -2,8 +2,9 @@
 -- the published cells: every instance of every identity with the cells on
 -- each side. An instance is one identity in one edition, one year and, for
 -- identities over rows or columns, one key (a region, a sector, a form).
--- Only complete instances are kept: both sides have at least one cell.
--- Grain: one row per instance and member cell.
+-- Only complete instances are kept: both sides have at least one cell (and
+-- a rounded share its printed percentage).
+-- Grain: one row per instance, side and member cell.
 
 with
 
@@ -16,6 +17,12 @@ cells as (
 terms as (
 
     select * from {{ ref('stg_nrm__identity_terms') }}
+
+),
+
+identities as (
+
+    select * from {{ ref('stg_nrm__identities') }}
 
 ),
 
@@ -54,10 +61,18 @@ instances as (
 
 complete as (
 
-    select instance_id
+    -- parts and a total, and for a rounded share its printed percentage
+    select instances.instance_id
     from instances
-    group by instance_id
-    having count(distinct side) = 2
+    inner join identities on instances.identity_id = identities.identity_id
+    group by instances.instance_id
+    having
+        bool_or(instances.side = 'parts')
+        and bool_or(instances.side = 'total')
+        and (
+            bool_or(instances.side = 'percent')
+            or any_value(identities.relation) <> 'share_rounds_to'
+        )
 
 )
 

@@ -69,9 +69,10 @@ cells as (
 
 prose_figures as (
 
-    -- every count of the prose that has a reference year (persons, cases,
-    -- investigations): a cell of its own, which the identity catalogue can
-    -- compare with the tables; `<5` (`minder dan 5`) is 0..4 as in a table
+    -- every count and percentage of the prose that has a reference year: a
+    -- cell of its own, which the identity catalogue can compare with the
+    -- tables; `<5` (`minder dan 5`) is 0..4 as in a table; a percentage
+    -- (unit percent) keeps its printed whole number
     select
         'nrm__key_figures' as table_id,
         edition,
@@ -94,7 +95,7 @@ prose_figures as (
     from {{ ref('stg_nrm__key_figures') }}
     where
         year is not null
-        and unit in ('persons', 'cases', 'investigations')
+        and unit in ('persons', 'cases', 'investigations', 'percent')
 
 ),
 

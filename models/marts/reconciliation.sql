@@ -1,6 +1,7 @@
 -- Every check of the report against itself: one row per instance of each
 -- identity of the catalogue (nrm__identities), with both sides as bounds,
--- the slack between them and whether the identity holds. An analyst finds
+-- the slack between them (or the printed percentage of a rounded share)
+-- and whether the identity holds. An analyst finds
 -- every contradiction of the report with `where not holds`.
 -- Grain: one row per identity instance (identity, edition, year, key).
 
@@ -40,6 +41,8 @@ sides as (
             as total_low,
         sum(cells.count_high) filter (where members.side = 'total')
             as total_high,
+        sum(cells.count_low) filter (where members.side = 'percent')
+            as printed_percent,
         count(*) filter (where members.side = 'parts') as n_parts,
         count(*) filter (where members.side = 'total') as n_totals,
         bool_or(cells.is_suppressed) as has_suppressed_input
@@ -70,13 +73,19 @@ final as (
         identities.is_kept_by_report,
         identities.finding,
 
-        -- both sides as bounds, and the slack total - parts
+        -- both sides as bounds, and the slack total - parts (for a share,
+        -- the printed percentage instead)
         cast(sides.parts_low as integer) as parts_low,
         cast(sides.parts_high as integer) as parts_high,
         cast(sides.total_low as integer) as total_low,
         cast(sides.total_high as integer) as total_high,
-        cast(sides.total_low - sides.parts_high as integer) as slack_low,
-        cast(sides.total_high - sides.parts_low as integer) as slack_high,
+        case when identities.relation <> 'share_rounds_to' then
+            cast(sides.total_low - sides.parts_high as integer)
+        end as slack_low,
+        case when identities.relation <> 'share_rounds_to' then
+            cast(sides.total_high - sides.parts_low as integer)
+        end as slack_high,
+        cast(sides.printed_percent as integer) as printed_percent,
         cast(sides.n_parts as integer) as n_parts,
         cast(sides.n_totals as integer) as n_totals,
 
@@ -88,6 +97,13 @@ final as (
                     sides.parts_low <= sides.total_high
                     and sides.parts_high >= sides.total_low
             when 'at_most' then sides.parts_low <= sides.total_high
+            -- some share within the bounds rounds to the printed percentage
+            when 'share_rounds_to'
+                then
+                    200 * sides.parts_high
+                    >= (2 * sides.printed_percent - 1) * sides.total_low
+                    and 200 * sides.parts_low
+                    <= (2 * sides.printed_percent + 1) * sides.total_high
         end as holds
 
     from sides

@@ -14,6 +14,7 @@
         || ', year ' || year || ', ' || instance_key || ': the ' || n_parts
         || ' parts add up to ' || parts_low || '..' || parts_high
         || ', the total is ' || total_low || '..' || total_high
+        || coalesce(', printed as ' || printed_percent || '%', '')
         || coalesce(' -- ' || finding, '') as failure_message
     from {{ model }}
     where
