@@ -79,11 +79,13 @@ final as (
         cast(sides.parts_high as integer) as parts_high,
         cast(sides.total_low as integer) as total_low,
         cast(sides.total_high as integer) as total_high,
-        case when identities.relation <> 'share_rounds_to' then
-            cast(sides.total_low - sides.parts_high as integer)
+        case
+            when identities.relation <> 'share_rounds_to'
+                then cast(sides.total_low - sides.parts_high as integer)
         end as slack_low,
-        case when identities.relation <> 'share_rounds_to' then
-            cast(sides.total_high - sides.parts_low as integer)
+        case
+            when identities.relation <> 'share_rounds_to'
+                then cast(sides.total_high - sides.parts_low as integer)
         end as slack_high,
         cast(sides.printed_percent as integer) as printed_percent,
         cast(sides.n_parts as integer) as n_parts,
