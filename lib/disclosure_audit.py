@@ -206,6 +206,20 @@ def _range(cell_id, rows, bounds):
     return low[cell_id], high[cell_id]
 
 
+def _nearest_identities(cell_id, rows, bounds, full_range):
+    """The identities of the instances within the fewest steps of cell_id
+    (instances linked by shared unknown cells) that already narrow it to
+    its full range: the start of the greedy search, usually the cell's own
+    instances, so that few identities are left to try."""
+    reached, frontier = set(), {cell_id}
+    while True:
+        near = [r for r in rows if r.identity in reached or frontier & set(r.coef)]
+        reached = {r.identity for r in near}
+        if len(near) == len(rows) or _range(cell_id, near, bounds) == full_range:
+            return sorted(reached)
+        frontier = {k for r in near for k in r.coef}
+
+
 def _audit_component(rows, bounds, cells, explain=True):
     """{cell id: CellAudit} of the "<5" cells of one component; without
     explain, no exposing identities (they cost most of the solves)."""
@@ -222,7 +236,8 @@ def _audit_component(rows, bounds, cells, explain=True):
             extremes.append(value)
         low, high = extremes
         exposed = (low, high) != bounds[cell_id]
-        identities = sorted({row.identity for row in rows}) if exposed and explain else []
+        identities = _nearest_identities(cell_id, rows, bounds, (low, high)) \
+            if exposed and explain else []
         for identity in list(identities):  # greedy: drop what is not needed
             trial = [r for r in rows if r.identity in identities and r.identity != identity]
             if _range(cell_id, trial, bounds) == (low, high):
