@@ -30,7 +30,7 @@ renamed as (
 
         -- labels as printed
         {%- for c in categories %}
-        cast({{ c }}_label as varchar) as {{ c }}_label_nl,
+        cast({{ c }}_label as varchar) as {{ c }}_printed_label,
         {%- endfor %}
 
         -- the published cell and its bounds

@@ -17,12 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMS = {
-    "domestic_sexual": "BI-SU (binnenlands seksueel)",
-    "international_sexual": "ISU (internationaal seksueel)",
-    "labour": "AU (arbeid)",
-    "criminal": "CU (crimineel)",
-}
+# the forms drawn, in this order; their labels come from the marts (nrm__codes)
+FORMS = ["domestic_sexual", "international_sexual", "labour", "criminal"]
 
 
 def save(fig, path):
@@ -41,20 +37,21 @@ def bars_with_ranges(ax, x, low, high, **kwargs):
 def victims_by_form(con, out):
     rows = con.execute(
         """
-        select year, category, count_low, count_high
+        select year, category, count_low, count_high, category_label_en
         from main_marts.demographics
-        where breakdown = 'form_of_exploitation' and cross_category = 'all'
+        where breakdown = 'form_of_exploitation_every_form' and cross_category = 'all'
         order by year
         """
     ).fetchall()
+    labels = {r[1]: r[4] for r in rows}
     fig, ax = plt.subplots(figsize=(8, 4.5))
     years = sorted({r[0] for r in rows})
     width = 0.2
-    for i, (code, label) in enumerate(FORMS.items()):
+    for i, code in enumerate(FORMS):
         sel = [r for r in rows if r[1] == code]
         bars_with_ranges(ax, [y + (i - 1.5) * width for y in years],
                          [r[2] for r in sel], [r[3] for r in sel],
-                         width=width, label=label)
+                         width=width, label=labels[code])
     ax.set_title("Victims reported to CoMensha by form of exploitation")
     ax.set_ylabel("victims (a victim can count under several forms)")
     ax.set_xticks(years)
@@ -122,7 +119,7 @@ def victims_by_age_and_origin(con, out):
     ]:
         rows = con.execute(
             """
-            select year, category, count_low, count_high
+            select year, category, count_low, count_high, category_label_en
             from main_marts.demographics
             where breakdown = ? and cross_category = 'all'
             order by year, category
@@ -140,7 +137,7 @@ def victims_by_age_and_origin(con, out):
                 [sel[y][2] for y in years],
                 [sel[y][3] for y in years],
                 width=width,
-                label=category.replace("_", " "),
+                label=sel[years[0]][4],
             )
         ax.set_title(f"Reported victims {title}")
         ax.set_xticks(years)

@@ -6,64 +6,93 @@ with
 
 cells as (
 
-    {{ published_cells(
-        'stg_comensha__victims_by_form', 'reported_victims', 'persons',
-        'form_of_exploitation', 'form') }}
+    {{ published_cells('stg_comensha__victims_by_form', 'form') }}
+    union all
+    {{ published_cells('stg_comensha__sexual_exploitation_sectors', 'sector') }}
     union all
     {{ published_cells(
-        'stg_comensha__sexual_exploitation_sectors', 'reported_victims',
-        'persons', 'sexual_exploitation_sector', 'sector') }}
+        'stg_comensha__sexual_exploitation_sectors_by_origin', 'sector',
+        'origin_region') }}
+    union all
+    {{ published_cells('stg_comensha__labour_exploitation_sectors', 'sector') }}
     union all
     {{ published_cells(
-        'stg_comensha__sexual_exploitation_sectors_by_origin',
-        'reported_victims', 'persons', 'sexual_exploitation_sector', 'sector',
-        'origin_region', 'origin_region') }}
+        'stg_comensha__criminal_exploitation_by_age', 'age_group') }}
     union all
     {{ published_cells(
-        'stg_comensha__labour_exploitation_sectors', 'reported_victims',
-        'persons', 'labour_exploitation_sector', 'sector') }}
+        'stg_comensha__victims_by_origin', 'origin_region', 'form') }}
     union all
     {{ published_cells(
-        'stg_comensha__criminal_exploitation_by_age', 'reported_victims',
-        'persons', 'criminal_exploitation_age_group', 'age_group') }}
+        'stg_comensha__top_nationalities_by_form', 'nationality', 'form') }}
+    union all
+    {{ published_cells('stg_comensha__victims_by_gender', 'gender', 'form') }}
     union all
     {{ published_cells(
-        'stg_comensha__victims_by_origin', 'reported_victims', 'persons',
-        'origin_region', 'origin_region', 'form_of_exploitation', 'form') }}
+        'stg_comensha__victims_by_age_group', 'age_group', 'form') }}
     union all
     {{ published_cells(
-        'stg_comensha__top_nationalities_by_form', 'reported_victims',
-        'persons', 'nationality_top10', 'nationality',
-        'form_of_exploitation', 'form') }}
+        'stg_comensha__victims_by_reporting_organisation',
+        'reporting_organisation', 'form') }}
     union all
     {{ published_cells(
-        'stg_comensha__victims_by_gender', 'reported_victims', 'persons',
-        'gender', 'gender', 'form_of_exploitation', 'form') }}
+        'stg_emm__police_suspects_by_gender_age', 'gender', 'age_group') }}
     union all
     {{ published_cells(
-        'stg_comensha__victims_by_age_group', 'reported_victims', 'persons',
-        'age_group', 'age_group', 'form_of_exploitation', 'form') }}
+        'stg_wodc__prosecution_disposals', 'disposal_type') }}
     union all
-    {{ published_cells(
-        'stg_comensha__victims_by_reporting_organisation', 'reported_victims',
-        'persons', 'reporting_organisation', 'reporting_organisation',
-        'form_of_exploitation', 'form') }}
+    {{ published_cells('stg_wodc__court_decisions', 'decision_type', 'form') }}
     union all
-    {{ published_cells(
-        'stg_emm__police_suspects_by_gender_age', 'police_suspects',
-        'persons', 'gender', 'gender', 'age_group', 'age_group') }}
-    union all
-    {{ published_cells(
-        'stg_wodc__prosecution_disposals', 'prosecution_disposals', 'cases',
-        'disposal_type', 'disposal_type') }}
-    union all
-    {{ published_cells(
-        'stg_wodc__court_decisions', 'court_decisions', 'cases',
-        'decision_type', 'decision_type', 'form_of_exploitation', 'form') }}
-    union all
-    {{ published_cells(
-        'stg_wodc__court_cases_by_form', 'court_decisions', 'cases',
-        'form_of_exploitation', 'form') }}
+    {{ published_cells('stg_wodc__court_cases_by_form', 'form') }}
+
+),
+
+tables as (
+
+    select * from {{ ref('stg_nrm__report_tables') }}
+
+),
+
+codes as (
+
+    select * from {{ ref('stg_nrm__codes') }}
+
+),
+
+table_cells as (
+
+    -- what each table counts, and the canonical labels of its codes
+    select
+        cells.table_id,
+        cells.edition,
+        cells.year,
+        tables.population,
+        tables.unit,
+        tables.breakdown,
+        cells.category,
+        category_codes.label_nl as category_label_nl,
+        category_codes.label_en as category_label_en,
+        cells.category_printed_label,
+        tables.cross_breakdown,
+        cells.cross_category,
+        cross_codes.label_nl as cross_category_label_nl,
+        cross_codes.label_en as cross_category_label_en,
+        cells.cross_category_printed_label,
+        cells.published_value,
+        cells.count_low,
+        cells.count_high,
+        cells.is_suppressed,
+        cells.is_uncertain
+    from cells
+    left join tables
+        on cells.table_id = tables.table_id and cells.edition = tables.edition
+    left join codes as category_codes
+        on
+            tables.category_concept = category_codes.concept
+            and cells.category = category_codes.code
+    left join codes as cross_codes
+        on
+            tables.cross_category_concept = cross_codes.concept
+            and cells.cross_category = cross_codes.code
 
 ),
 
@@ -82,9 +111,13 @@ prose_figures as (
         'prose_figure' as breakdown,
         figure_id as category,
         null as category_label_nl,
+        null as category_label_en,
+        sentence_nl as category_printed_label,
         'none' as cross_breakdown,
         'all' as cross_category,
         null as cross_category_label_nl,
+        null as cross_category_label_en,
+        null as cross_category_printed_label,
         published_value,
         case when is_suppressed then 0 else cast(value as integer) end
             as count_low,
@@ -101,7 +134,7 @@ prose_figures as (
 
 unioned as (
 
-    select * from cells
+    select * from table_cells
     union all
     select * from prose_figures
 

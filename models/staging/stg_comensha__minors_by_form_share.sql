@@ -15,7 +15,7 @@ renamed as (
         cast(form as varchar) as form,
 
         -- labels as printed
-        cast(form_label as varchar) as form_label_nl,
+        cast(form_label as varchar) as form_printed_label,
 
         -- the published share
         cast(published_percentage as varchar) as published_percentage,

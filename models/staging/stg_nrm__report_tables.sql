@@ -20,6 +20,13 @@ renamed as (
         cast(unit as varchar) as unit,
         cast(universe as varchar) as universe,
 
+        -- what the table counts and how it breaks it down
+        cast(population as varchar) as population,
+        cast(breakdown as varchar) as breakdown,
+        cast(category_concept as varchar) as category_concept,
+        cast(cross_breakdown as varchar) as cross_breakdown,
+        cast(cross_category_concept as varchar) as cross_category_concept,
+
         -- booleans
         cast(counts_each_person_once as boolean) as counts_each_person_once,
         cast(is_in_text as boolean) as is_in_text
