@@ -3,7 +3,8 @@
 -- its source and its ratio to the previous stage and to reported victims.
 -- These are yearly flows measured in different units (persons, police
 -- investigations, OM cases, court cases), not one cohort followed through
--- the chain. Grain: one row per year and stage.
+-- the chain. The stages and where each count comes from are data
+-- (nrm__funnel_stages). Grain: one row per year and stage.
 
 with
 
@@ -19,59 +20,15 @@ cells as (
 
 ),
 
-estimate as (
+stages as (
 
-    -- "naar schatting 5000 slachtoffers die er jaarlijks zijn": given
-    -- without a reference year; shown for the edition's own year
-    select
-        edition,
-        edition as year,
-        cast(value as integer) as count_low,
-        cast(value as integer) as count_high
-    from {{ ref('stg_nrm__key_figures') }}
-    where figure_id = 'estimated_victims_per_year'
-    qualify row_number() over (order by edition desc) = 1
+    select * from {{ ref('stg_nrm__funnel_stages') }}
 
 ),
 
-stages as (
+prose as (
 
-    -- stage_number, stage, Dutch label, unit, source organisation
-    select * from (
-        values
-        (
-            1, 'estimated_victims', 'geschatte slachtoffers', 'persons',
-            'Nationaal Rapporteur'
-        ),
-        (
-            2, 'reported_victims', 'gemelde slachtoffers', 'persons',
-            'CoMensha'
-        ),
-        (
-            3, 'police_suspects', 'verdachten in beeld bij de politie',
-            'persons', 'Politie / EMM'
-        ),
-        (
-            4, 'police_investigations', 'opgestarte politieonderzoeken',
-            'investigations', 'Politie'
-        ),
-        (
-            5, 'registered_prosecution_cases', 'ingeschreven zaken OM',
-            'cases', 'OM / WODC'
-        ),
-        (
-            6, 'prosecution_disposals', 'afgehandelde zaken OM', 'cases',
-            'OM / WODC'
-        ),
-        (7, 'summonses', 'dagvaardingen', 'cases', 'OM / WODC'),
-        (
-            8, 'court_decisions', 'door de rechter afgedane zaken', 'cases',
-            'OM / WODC'
-        ),
-        (9, 'convictions', 'veroordelingen', 'cases', 'OM / WODC')
-    ) as s (  -- noqa: AL05
-        stage_number, stage, stage_label_nl, unit, source_organisation
-    )
+    select * from {{ ref('stg_nrm__key_figures') }}
 
 ),
 
@@ -87,44 +44,54 @@ years as (
 
 counts as (
 
+    -- a stage counted by a population's yearly total
     select
-        population as stage,
+        stages.stage,
         null as cell_id,
-        year,
-        edition,
-        total_low as count_low,
-        total_high as count_high,
-        has_suppressed as has_suppressed_input
-    from totals
+        totals.year,
+        totals.edition,
+        totals.total_low as count_low,
+        totals.total_high as count_high,
+        totals.has_suppressed as has_suppressed_input
+    from stages
+    inner join totals on stages.population = totals.population
+
     union all
+
+    -- a stage counted by one table cell of the year
     select
-        case category
-            when 'summons' then 'summonses'
-            when 'conviction' then 'convictions'
-        end as stage,
-        cell_id,
-        year,
-        edition,
-        count_low,
-        count_high,
-        is_suppressed
-    from cells
-    where
-        cross_category = 'all'
-        and (
-            (table_id = 'wodc__prosecution_disposals' and category = 'summons')
-            or (table_id = 'wodc__court_decisions' and category = 'conviction')
-        )
+        stages.stage,
+        cells.cell_id,
+        cells.year,
+        cells.edition,
+        cells.count_low,
+        cells.count_high,
+        cells.is_suppressed
+    from stages
+    inner join cells
+        on
+            stages.table_id = cells.table_id
+            and stages.category = cells.category
+            and cells.cross_category = 'all'
+
     union all
+
+    -- a stage counted by an undated figure of the prose: shown for the
+    -- year of the latest edition that gives it
     select
-        'estimated_victims' as stage,
+        stages.stage,
         null as cell_id,
-        year,
-        edition,
-        count_low,
-        count_high,
+        prose.edition as year,
+        prose.edition,
+        cast(prose.value as integer) as count_low,
+        cast(prose.value as integer) as count_high,
         false as has_suppressed_input
-    from estimate
+    from stages
+    inner join prose on stages.figure_id = prose.figure_id
+    where prose.year is null
+    qualify
+        row_number() over (partition by stages.stage order by prose.edition desc)
+        = 1
 
 ),
 
@@ -136,13 +103,15 @@ grid as (
         stages.stage_number,
         stages.stage,
         stages.stage_label_nl,
+        stages.stage_label_en,
         stages.unit,
         stages.source_organisation,
         counts.cell_id,
         counts.count_low,
         counts.count_high,
         counts.count_low is not null as is_published,
-        coalesce(counts.has_suppressed_input, false) as has_suppressed_input
+        coalesce(counts.has_suppressed_input, false) as has_suppressed_input,
+        stages.figure_id is not null as stage_without_year
     from years
     cross join stages
     left join counts
@@ -177,6 +146,7 @@ final as (
         edition,
 
         -- labels and provenance
+        stage_label_en,
         stage_label_nl,
         unit,
         source_organisation,
@@ -198,7 +168,7 @@ final as (
         case
             when not is_published
                 then 'not published for this year in this edition'
-            when stage = 'estimated_victims'
+            when stage_without_year
                 then
                     'annual estimate given without a reference year; '
                     || 'shown for the edition year'
