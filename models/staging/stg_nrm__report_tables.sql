@@ -26,6 +26,7 @@ renamed as (
         cast(category_concept as varchar) as category_concept,
         cast(cross_breakdown as varchar) as cross_breakdown,
         cast(cross_category_concept as varchar) as cross_category_concept,
+        cast(source_lines as varchar) as source_lines,
 
         -- booleans
         cast(counts_each_person_once as boolean) as counts_each_person_once,
