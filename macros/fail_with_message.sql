@@ -54,8 +54,9 @@
         {%- set node = graph_node_of(relation) -%}
         {%- for name in node.columns.keys() -%}
             {%- set n = name | lower -%}
-            {%- if n not in ['note', 'sentence', 'reconstruction_note', 'published_value', 'published_percentage', 'value', 'title_nl', 'universe', 'source_label']
-                and not n.endswith('_label') and not n.startswith('count_') and not n.startswith('is_') -%}
+            {%- if n not in ['note', 'sentence', 'reconstruction_note', 'published_value', 'published_percentage', 'value', 'title_nl', 'universe', 'source_label', 'description', 'finding', 'reason', 'source_lines']
+                and not n.endswith('_label') and not n.startswith('label_')
+                and not n.startswith('count_') and not n.startswith('is_') -%}
                 {%- do keep.append(name) -%}
             {%- endif -%}
         {%- endfor -%}

@@ -73,6 +73,39 @@ CASES = {
         ["comensha__victims_by_origin: no row for (edition=2022, year=2020, "
          "origin_region=asia): a cell of the table is missing"],
     ),
+    "empty_cell": (
+        "comensha__victims_by_reporting_organisation",
+        "update {table} set published_value = null "
+        "where year = 2019 and reporting_organisation = 'police' and form = 'all'",
+        ["comensha__victims_by_reporting_organisation: 1 cell(s) of published_value not "
+         "filled in yet, first: edition=2022, year=2019, reporting_organisation=police, "
+         "form=all"],
+    ),
+    "identity_of_a_term_unknown": (
+        "nrm__identity_terms",
+        "update {table} set identity_id = 'no_such_identity' "
+        "where identity_id = 'prose_minor_victims' and side = 'parts'",
+        ["refers to identity_id 'no_such_identity', which nrm__identities.identity_id "
+         "does not have"],
+    ),
+    "broken_identity_without_finding": (
+        "nrm__identities",
+        "update {table} set is_kept_by_report = false where identity_id = 'prose_asian_victims'",
+        ["nrm__identities: row (identity_id=prose_asian_victims, relation=equals) breaks "
+         "the rule: an identity that the report breaks says how (finding)"],
+    ),
+    "code_without_label": (
+        "nrm__codes",
+        "update {table} set label_en = null where concept = 'origin_region' and code = 'asia'",
+        ["nrm__codes: row (concept=origin_region, code=asia) has no label_en"],
+    ),
+    "unknown_unit": (
+        "nrm__key_figures",
+        "update {table} set unit = 'people' where figure_id = 'minor_victims'",
+        ["nrm__key_figures: row (edition=2022, figure_id=minor_victims, year=2022, "
+         "unit=people, source_document=jaarcijfers-mensenhandel-2022) has unknown unit "
+         "'people'"],
+    ),
 }
 
 
