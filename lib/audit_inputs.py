@@ -35,16 +35,17 @@ def inputs_by_edition(cells_relation, members_relation, reconciliation_relation)
     editions = defaultdict(lambda: ([], [], {}))
     percent_cells = {cell_id for members in sides.values() for cell_id in members["percent"]}
     for row in rows_of(cells_relation):
+        cells, _, facts = editions[row["edition"]]
+        facts[row["cell_id"]] = row
         if row["cell_id"] in percent_cells or row["unit"] == "percent":
             continue  # a printed percentage is a constant of its share, not a cell
-        cells, _, facts = editions[row["edition"]]
         cells.append(Cell(row["cell_id"], int(row["count_low"]),
                           int(row["count_high"]), bool(row["is_suppressed"])))
-        facts[row["cell_id"]] = row
     for instance_id, members in sorted(sides.items()):
         instance = holding[instance_id]
         editions[instance["edition"]][1].append(Constraint(
             instance_id, instance["identity_id"], instance["relation"],
             tuple(sorted(members["parts"])), tuple(sorted(members["total"])),
-            instance["printed_percent"]))
+            instance["printed_percent"],
+            members["percent"][0] if members["percent"] else None))
     return dict(sorted(editions.items()))

@@ -42,6 +42,7 @@ class Constraint:
     parts: tuple[str, ...]
     totals: tuple[str, ...]
     percent: int | None = None  # the printed whole percentage, for a share
+    percent_cell: str | None = None  # the printed cell of that percentage, if any
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,10 @@ def _rows(cells, constraints):
                     else:
                         rhs -= sign * cells[cell_id].low
             coef = {k: v for k, v in sorted(coef.items()) if v}
+            printed = frozenset(c.parts) | frozenset(c.totals) | (
+                {c.percent_cell} if c.percent_cell else frozenset())
             rows.append(_Row(c.instance_id, c.identity_id, c.relation == "equals", coef,
-                             rhs, frozenset(c.parts) | frozenset(c.totals)))
+                             rhs, printed))
     return sorted(rows, key=lambda r: (r.instance, tuple(r.coef.items()), r.rhs))
 
 
@@ -286,7 +289,9 @@ def exposed_by_structure(cells: Iterable[Cell], constraints: Iterable[Constraint
     the tables and the prose) narrow them, whatever the printed values. No
     complementary suppression protects them; only another layout would."""
     freed = [c if c.is_suppressed else replace(c, low=0, high=None) for c in cells]
-    audits, _ = _audit(_index(freed), list(constraints), explain=False)
+    # a printed percentage left out says nothing: its share drops out too
+    kept = [c for c in constraints if c.percent_cell is None]
+    audits, _ = _audit(_index(freed), kept, explain=False)
     return {a.cell_id for a in audits if a.is_exposed}
 
 
@@ -303,7 +308,8 @@ def suggest_suppression(cells: Iterable[Cell],
     when nothing is exposed; sorted by cell id; deterministic."""
     cells, constraints = _index(cells), list(constraints)
     structural = exposed_by_structure(cells.values(), constraints)
-    memberships = Counter(k for c in constraints for k in {*c.parts, *c.totals})
+    memberships = Counter(k for c in constraints
+                          for k in {*c.parts, *c.totals, c.percent_cell} - {None})
     suggestions, cache = [], {}
     while True:
         audits, component = _audit(cells, constraints, cache, explain=False)
@@ -311,6 +317,8 @@ def suggest_suppression(cells: Iterable[Cell],
         if not exposed:  # verified: the audit of the freed cells exposes nothing
             return sorted(suggestions, key=lambda s: s.cell_id)
         printable = {k for k, c in cells.items() if not _is_unknown(c)}
+        printable |= {c.percent_cell for c in constraints if c.percent_cell}
+        percents = {c.percent_cell: c.percent for c in constraints if c.percent_cell}
         chosen = set()  # one round frees a cell for each exposed cell not yet helped
         for first in exposed:
             rows = component[first.cell_id]
@@ -325,7 +333,8 @@ def suggest_suppression(cells: Iterable[Cell],
                 # cannot happen: the cell is not exposed by the layout alone
                 raise RuntimeError(f"no printed figure protects the <5 cell {first.cell_id}")
             best = min(candidates, key=lambda k: (
-                not any(k in r.members for r in own), memberships[k], cells[k].low, k))
+                not any(k in r.members for r in own), memberships[k],
+                cells[k].low if k in cells else percents[k], k))
             chosen.add(best)
             linked = [r for r in rows if best in r.members]
             helped = [a for a in exposed
@@ -336,4 +345,7 @@ def suggest_suppression(cells: Iterable[Cell],
                 f"frees the <5 cell(s) {', '.join(a.cell_id for a in helped)}, "
                 f"exposed through identity {', '.join(identities) or 'several'}")))
         for best in chosen:
-            cells[best] = replace(cells[best], low=0, high=None)
+            if best in cells:
+                cells[best] = replace(cells[best], low=0, high=None)
+            # a printed percentage left out: its share says nothing any more
+            constraints = [c for c in constraints if c.percent_cell != best]

@@ -84,8 +84,9 @@ def test_report_contradictions(warehouse):
     assert identities == {"nationality_forms_add_up_to_row",
                           "sectors_of_unknown_origin_add_up_to_origin_su",
                           "sexual_sectors_add_up_to_sexual_forms",
-                          "prose_share_female_among_suspects"}
-    assert len(rows) == 9 and all(r[7] for r in rows)
+                          "prose_share_female_among_suspects",
+                          "minors_share_unknown"}
+    assert len(rows) == 10 and all(r[7] for r in rows)
 
 
 def test_exposed_suppressed_cells(warehouse):

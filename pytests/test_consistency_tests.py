@@ -125,4 +125,4 @@ def test_the_rebuilt_copy_reproduces_the_build(built, build_manifest, tmp_path):
     assert errors == {}
     warn_severity = {node["name"] for node in tests if node["config"]["severity"] == "warn"}
     assert set(warned) == {"identities_broken_by_report"} <= warn_severity
-    assert len(warned["identities_broken_by_report"]) == 9
+    assert len(warned["identities_broken_by_report"]) == 10

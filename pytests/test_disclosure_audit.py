@@ -284,3 +284,18 @@ def test_a_share_needs_its_percentage():
     with pytest.raises(ValueError, match="percentage"):
         audit([small("a"), exact("t", 9)],
               [Constraint("x", "x", "share_rounds_to", ("a",), ("t",))])
+
+
+def test_a_share_is_protected_by_leaving_out_its_percentage():
+    """6% of 70 minors pins a <5 cell to 4 whatever else is printed; the
+    suggestion leaves out the printed percentage (the smaller printed figure
+    of the instance), and without that share the cell is protected."""
+    cells = [small("minors_labour"), exact("minors", 70)]
+    share = Constraint("pie|2022", "minors_share", "share_rounds_to",
+                       ("minors_labour",), ("minors",), 6, percent_cell="pie_6")
+    result, = audit(cells, [share])
+    assert result.is_pinned and brute_force(cells, [share])["minors_labour"] == (4, 4)
+    assert exposed_by_structure(cells, [share]) == set()
+    suggestions = suggest_suppression(cells, [share])
+    assert [s.cell_id for s in suggestions] == ["pie_6"]
+    assert not any(a.is_exposed for a in audit(cells, []))

@@ -67,7 +67,9 @@ def test_the_suggested_suppression_protects_every_cell(warehouse, editions):
     for cells, constraints, _ in editions.values():
         freed = [replace(cell, low=0, high=None) if cell.cell_id in suggested else cell
                  for cell in cells]
-        left = {r.cell_id for r in audit(freed, constraints) if r.is_exposed}
+        # a printed percentage left out takes its rounded share with it
+        kept = [c for c in constraints if c.percent_cell not in suggested]
+        left = {r.cell_id for r in audit(freed, kept) if r.is_exposed}
         by_layout = {row[0] for row in warehouse.execute(
             "select cell_id from main_audit.disclosure_audit where is_exposed_by_layout"
         ).fetchall()}

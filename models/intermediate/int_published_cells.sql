@@ -96,6 +96,44 @@ table_cells as (
 
 ),
 
+shares as (
+
+    -- a table of percentages (the minors pie): cells in whole percents,
+    -- unit percent, which the identity catalogue compares with the counts
+    select
+        shares.table_id,
+        shares.edition,
+        shares.year,
+        tables.population,
+        tables.unit,
+        tables.breakdown,
+        shares.form as category,
+        codes.label_nl as category_label_nl,
+        codes.label_en as category_label_en,
+        shares.form_printed_label as category_printed_label,
+        tables.cross_breakdown,
+        'all' as cross_category,
+        null as cross_category_label_nl,
+        null as cross_category_label_en,
+        null as cross_category_printed_label,
+        shares.published_percentage as published_value,
+        shares.share_percent as count_low,
+        shares.share_percent as count_high,
+        false as is_suppressed,
+        shares.is_uncertain
+    from (
+        select
+            'comensha__minors_by_form_share' as table_id,
+            *
+        from {{ ref('stg_comensha__minors_by_form_share') }}
+    ) as shares
+    left join tables
+        on shares.table_id = tables.table_id and shares.edition = tables.edition
+    left join codes
+        on tables.category_concept = codes.concept and shares.form = codes.code
+
+),
+
 prose_figures as (
 
     -- every count and percentage of the prose that has a reference year: a
@@ -135,6 +173,8 @@ prose_figures as (
 unioned as (
 
     select * from table_cells
+    union all
+    select * from shares
     union all
     select * from prose_figures
 

@@ -13,6 +13,7 @@ cells as (
     where
         population in ('reported_victims', 'police_suspects')
         and table_id <> 'nrm__key_figures'
+        and unit = 'persons'
 
 ),
 
