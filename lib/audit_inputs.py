@@ -15,7 +15,7 @@ from disclosure_audit import Cell, Constraint
 def rows_of(relation):
     """The rows of a DuckDB relation as dictionaries."""
     columns = relation.columns
-    return [dict(zip(columns, row)) for row in relation.fetchall()]
+    return [dict(zip(columns, row, strict=False)) for row in relation.fetchall()]
 
 
 def inputs_by_edition(cells_relation, members_relation, reconciliation_relation):

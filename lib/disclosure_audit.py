@@ -18,8 +18,8 @@ own with scipy's MILP solver (HiGHS).
 """
 
 from collections import Counter, namedtuple
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -148,7 +148,7 @@ def _satisfies(rows, bounds, x):
            for k, v in x.items()):
         return False
     sums = [sum(a * x[k] for k, a in row.coef.items()) for row in rows]
-    return all(s == r.rhs if r.equal else s <= r.rhs for s, r in zip(sums, rows))
+    return all(s == r.rhs if r.equal else s <= r.rhs for s, r in zip(sums, rows, strict=False))
 
 
 def _solve(rows, bounds, target=None, sense=1):
@@ -177,7 +177,7 @@ def _solve(rows, bounds, target=None, sense=1):
         return None
     if not result.success:
         raise RuntimeError(f"MILP solver failed: {result.message}")
-    x = {name: int(round(value)) for name, value in zip(names, result.x)}
+    x = {name: int(round(value)) for name, value in zip(names, result.x, strict=False)}
     if not _satisfies(rows, bounds, x):
         raise RuntimeError("MILP solver returned a solution that does not check out")
     return x
@@ -232,7 +232,7 @@ def _audit_component(rows, bounds, cells, explain=True):
     audits = {}
     for cell_id in sorted(k for k in pool[0] if cells[k].is_suppressed):
         extremes = []
-        for value, sense in zip(bounds[cell_id], (1, -1)):
+        for value, sense in zip(bounds[cell_id], (1, -1), strict=False):
             if not any(x[cell_id] == value for x in pool):  # the pool shortcut
                 pool.append(_solve(rows, bounds, cell_id, sense))
                 value = pool[-1][cell_id]

@@ -13,8 +13,16 @@ seeds and their tests checks them all. Each case looks for its own message.
 import duckdb
 import pytest
 
-from conftest import (assert_failed_with, assert_raised_with, break_seeds, compiled_tests,
-                      copy_project, run_compiled_tests, run_dbt, warehouse_copy)
+from conftest import (
+    assert_failed_with,
+    assert_raised_with,
+    break_seeds,
+    compiled_tests,
+    copy_project,
+    run_compiled_tests,
+    run_dbt,
+    warehouse_copy,
+)
 
 CASES = {
     # case: (seed, the mistake as SQL on the seed's table, fragments the

@@ -2,7 +2,6 @@
 their answers match the report."""
 
 import re
-from pathlib import Path
 
 import pytest
 

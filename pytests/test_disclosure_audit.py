@@ -220,7 +220,7 @@ def brute_force(cells, constraints):
     fixed = {c.cell_id: c.low for c in cells if not c.is_suppressed}
     values = {name: set() for name in names}
     for assignment in itertools.product(range(5), repeat=len(names)):
-        x = {**fixed, **dict(zip(names, assignment))}
+        x = {**fixed, **dict(zip(names, assignment, strict=False))}
         if all(holds(c, x) for c in constraints):
             for name in names:
                 values[name].add(x[name])

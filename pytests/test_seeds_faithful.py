@@ -302,7 +302,11 @@ def test_reconstructed_cells_of_garbled_rows():
     assert cell("comensha__labour_exploitation_sectors", year=2018, sector="domestic_work") == "10"
     assert cell("comensha__criminal_exploitation_by_age", year=2022, age_group="unknown") == "5"
     assert cell("comensha__criminal_exploitation_by_age", year=2018, age_group="minor") == "<5"
-    assert cell("comensha__victims_by_age_group", year=2022, age_group="unknown", form="all") == "162"
-    assert cell("comensha__victims_by_age_group", year=2021, age_group="unknown", form="all") == "147"
-    assert cell("comensha__victims_by_origin", year=2022, origin_region="unknown", form="all") == "35"
-    assert cell("comensha__victims_by_origin", year=2020, origin_region="unknown", form="all") == "15"
+    assert cell(
+        "comensha__victims_by_age_group", year=2022, age_group="unknown", form="all") == "162"
+    assert cell(
+        "comensha__victims_by_age_group", year=2021, age_group="unknown", form="all") == "147"
+    assert cell(
+        "comensha__victims_by_origin", year=2022, origin_region="unknown", form="all") == "35"
+    assert cell(
+        "comensha__victims_by_origin", year=2020, origin_region="unknown", form="all") == "15"

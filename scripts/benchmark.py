@@ -10,10 +10,7 @@ Prints a table and writes the figures to target/benchmark.json:
 - the nodes built and tested by kind, and the marginal cost per node
   ((build - parse) / nodes);
 - the time DuckDB alone needs for the compiled SQL of all models and tests;
-- the README's test command (scripts/check.sh) end to end, as a fresh clone
-  runs it (no lint cache: every file linted) and again as a developer's
-  next run after a change to the Python or the docs (target/lint-cache.json
-  from the run before: no file linted);
+- the README's test command (scripts/check.sh) end to end;
 - dbt's own per-node cost: generated projects of trivial nodes (tiny seeds,
   `select *` models, not_null tests), one with this project's number of
   seeds, views, tables, data tests and unit tests, one of the size of dbt's
@@ -309,14 +306,8 @@ def main():
 
     if not args.skip_check:
         check_env = dict(os.environ, DO_NOT_TRACK="1")
-        lint_cache = PROJECT / "target" / "lint-cache.json"
-
-        def check(cold):
-            if cold:
-                lint_cache.unlink(missing_ok=True)
-            return timed(["bash", "scripts/check.sh"], PROJECT, check_env)
-        figures["check_command"] = median_of(args.runs, lambda: check(cold=True))
-        figures["check_command_lint_cached"] = median_of(args.runs, lambda: check(cold=False))
+        figures["check_command"] = median_of(
+            args.runs, lambda: timed(["bash", "scripts/check.sh"], PROJECT, check_env))
 
     report(figures)
     out = PROJECT / "target" / "benchmark.json"
@@ -342,13 +333,13 @@ def report(figures):
         if name in figures:
             rows.append((f"dbt build, {label}", figures[name]["build"]))
     if "check_command" in figures:
-        rows.append(("README check command, no lint cache", figures["check_command"]))
-        rows.append(("README check command, lint cached", figures["check_command_lint_cached"]))
+        rows.append(("README check command", figures["check_command"]))
     print(f"{'measure':42} {'wall s':>8} {'peak MiB':>9} {'x parse':>8}")
     for name, (wall, rss) in rows:
         print(f"{name:42} {wall:8.2f} {rss:9.0f} {wall / parse:8.2f}")
     print()
-    print(f"{'marginal cost per node, (build - parse) / nodes':50} {'ms':>6} {'nodes':>6} {'x ours':>7}")
+    print(f"{'marginal cost per node, (build - parse) / nodes':50} "
+          f"{'ms':>6} {'nodes':>6} {'x ours':>7}")
     ours_ms = ours["marginal_seconds_per_node"] * 1000
     for name, label in (("project", "this project"),
                         ("floor_same_nodes", "dbt floor, same node mix"),

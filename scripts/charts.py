@@ -29,8 +29,9 @@ def save(fig, path):
 
 def bars_with_ranges(ax, x, low, high, **kwargs):
     """Bars at the midpoint of each range, with the range as an error bar."""
-    mid = [(lo + hi) / 2 for lo, hi in zip(low, high)]
-    err = [[m - lo for m, lo in zip(mid, low)], [hi - m for m, hi in zip(mid, high)]]
+    mid = [(lo + hi) / 2 for lo, hi in zip(low, high, strict=True)]
+    err = [[m - lo for m, lo in zip(mid, low, strict=True)],
+           [hi - m for m, hi in zip(mid, high, strict=True)]]
     return ax.bar(x, mid, yerr=err, capsize=3, **kwargs)
 
 
@@ -76,7 +77,7 @@ def funnel_2022(con, out):
     ax.set_yticks(y)
     ax.set_yticklabels(labels, fontsize=7)
     ax.set_xscale("log")
-    for yi, r in zip(y, rows):
+    for yi, r in zip(y, rows, strict=False):
         text = f"{r[2]}" if r[2] == r[3] else f"{r[2]}-{r[3]}"
         ax.text((r[2] + r[3]) / 2, yi, f" {text}", va="center", fontsize=7)
     ax.set_title("2022: from the estimate to convictions (yearly flows, not a cohort)")
@@ -100,7 +101,7 @@ def prosecution_rates(con, out):
         years = [r[0] for r in sel]
         low = [100 * r[2] for r in sel]
         high = [100 * r[3] for r in sel]
-        ax.plot(years, [(lo + hi) / 2 for lo, hi in zip(low, high)], marker="o",
+        ax.plot(years, [(lo + hi) / 2 for lo, hi in zip(low, high, strict=True)], marker="o",
                 label=label)
         ax.fill_between(years, low, high, alpha=0.3)
     ax.set_ylim(0, 100)

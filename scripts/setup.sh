@@ -19,5 +19,7 @@ fi
 export DO_NOT_TRACK=1 DBT_SEND_ANONYMOUS_USAGE_STATS=false DBT_PROFILES_DIR=.
 
 if [ "${1:-}" != "--install-only" ]; then
-    .venv/bin/dbt build
+    # --full-refresh: seeds are reloaded whole, so a seed that gained a column
+    # loads into an existing warehouse too
+    .venv/bin/dbt build --full-refresh
 fi

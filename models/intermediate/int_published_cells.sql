@@ -46,7 +46,7 @@ cells as (
 
 ),
 
-tables as (
+report_tables as (
 
     select * from {{ ref('stg_nrm__report_tables') }}
 
@@ -65,14 +65,14 @@ table_cells as (
         cells.table_id,
         cells.edition,
         cells.year,
-        tables.population,
-        tables.unit,
-        tables.breakdown,
+        report_tables.population,
+        report_tables.unit,
+        report_tables.breakdown,
         cells.category,
         category_codes.label_nl as category_label_nl,
         category_codes.label_en as category_label_en,
         cells.category_printed_label,
-        tables.cross_breakdown,
+        report_tables.cross_breakdown,
         cells.cross_category,
         cross_codes.label_nl as cross_category_label_nl,
         cross_codes.label_en as cross_category_label_en,
@@ -83,16 +83,27 @@ table_cells as (
         cells.is_suppressed,
         cells.is_uncertain
     from cells
-    left join tables
-        on cells.table_id = tables.table_id and cells.edition = tables.edition
+    left join report_tables
+        on
+            cells.table_id = report_tables.table_id
+            and cells.edition = report_tables.edition
     left join codes as category_codes
         on
-            tables.category_concept = category_codes.concept
+            report_tables.category_concept = category_codes.concept
             and cells.category = category_codes.code
     left join codes as cross_codes
         on
-            tables.cross_category_concept = cross_codes.concept
+            report_tables.cross_category_concept = cross_codes.concept
             and cells.cross_category = cross_codes.code
+
+),
+
+minors_shares as (
+
+    select
+        'comensha__minors_by_form_share' as table_id,
+        *
+    from {{ ref('stg_comensha__minors_by_form_share') }}
 
 ),
 
@@ -101,36 +112,35 @@ shares as (
     -- a table of percentages (the minors pie): cells in whole percents,
     -- unit percent, which the identity catalogue compares with the counts
     select
-        shares.table_id,
-        shares.edition,
-        shares.year,
-        tables.population,
-        tables.unit,
-        tables.breakdown,
-        shares.form as category,
+        share_cells.table_id,
+        share_cells.edition,
+        share_cells.year,
+        report_tables.population,
+        report_tables.unit,
+        report_tables.breakdown,
+        share_cells.form as category,
         codes.label_nl as category_label_nl,
         codes.label_en as category_label_en,
-        shares.form_printed_label as category_printed_label,
-        tables.cross_breakdown,
+        share_cells.form_printed_label as category_printed_label,
+        report_tables.cross_breakdown,
         'all' as cross_category,
         null as cross_category_label_nl,
         null as cross_category_label_en,
         null as cross_category_printed_label,
-        shares.published_percentage as published_value,
-        shares.share_percent as count_low,
-        shares.share_percent as count_high,
+        share_cells.published_percentage as published_value,
+        share_cells.share_percent as count_low,
+        share_cells.share_percent as count_high,
         false as is_suppressed,
-        shares.is_uncertain
-    from (
-        select
-            'comensha__minors_by_form_share' as table_id,
-            *
-        from {{ ref('stg_comensha__minors_by_form_share') }}
-    ) as shares
-    left join tables
-        on shares.table_id = tables.table_id and shares.edition = tables.edition
+        share_cells.is_uncertain
+    from minors_shares as share_cells
+    left join report_tables
+        on
+            share_cells.table_id = report_tables.table_id
+            and share_cells.edition = report_tables.edition
     left join codes
-        on tables.category_concept = codes.concept and shares.form = codes.code
+        on
+            report_tables.category_concept = codes.concept
+            and share_cells.form = codes.code
 
 ),
 

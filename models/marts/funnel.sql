@@ -90,8 +90,9 @@ counts as (
     inner join prose on stages.figure_id = prose.figure_id
     where prose.year is null
     qualify
-        row_number() over (partition by stages.stage order by prose.edition desc)
-        = 1
+        row_number() over (
+            partition by stages.stage order by prose.edition desc
+        ) = 1
 
 ),
 

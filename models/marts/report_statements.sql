@@ -3,8 +3,9 @@
 -- on one side and table cells on the other (the prose's 70 minors = the age
 -- table's minors; its 51% summonses = summonses over disposals), checked
 -- against the mart rows of those cells (demographics, prosecution: by
--- cell_id, category and cross category): a count must lie in their bounds (exact unless the table
--- prints <5), a percentage must be their rounded share; and a yearly total
+-- cell_id, category and cross category): a count must lie in their bounds
+-- (exact unless the table prints <5), a percentage must be their rounded
+-- share; and a yearly total
 -- the prose prints for a population, checked against the funnel. Driven by
 -- the catalogue and the seeds, so a next edition needs no change here. A
 -- statement of an edition whose cells a later edition republishes is
@@ -31,11 +32,21 @@ identities as (
 
 mart_cells as (
     -- the marts' rows of published cells, under the marts' own keys
-    select cell_id, category, cross_category, count_low, count_high
+    select
+        cell_id,
+        category,
+        cross_category,
+        count_low,
+        count_high
     from {{ ref('demographics') }}
     where cell_id is not null
     union
-    select cell_id, category, form, count_low, count_high
+    select
+        cell_id,
+        category,
+        form,
+        count_low,
+        count_high
     from {{ ref('prosecution') }}
     where cell_id is not null
 ),
@@ -67,6 +78,13 @@ classified as (
             and cells.category = mart_cells.category
             and cells.cross_category = mart_cells.cross_category
     group by members.instance_id, members.side
+),
+
+instance_identities as (
+    select distinct
+        instance_id,
+        identity_id
+    from members
 ),
 
 statements as (
@@ -106,9 +124,7 @@ statements as (
         ) as n_superseded,
         bool_or(classified.is_prose) as has_prose
     from classified
-    inner join (
-        select distinct instance_id, identity_id from members
-    ) as instance
+    inner join instance_identities as instance
         on classified.instance_id = instance.instance_id
     inner join identities on instance.identity_id = identities.identity_id
     where identities.is_kept_by_report
@@ -172,7 +188,8 @@ prose_totals as (
             funnel_stages.stage = funnel.stage
             and prose.year = funnel.year
     where prose.edition = (
-        select max(edition) from {{ ref('stg_nrm__key_figures') }}
+        select max(latest_prose.edition)
+        from {{ ref('stg_nrm__key_figures') }} as latest_prose
     )
 ),
 
