@@ -108,11 +108,22 @@ CASES = {
         ["nrm__codes: row (concept=origin_region, code=asia) has no label_en"],
     ),
     "unknown_unit": (
+        "nrm__report_tables",
+        "update {table} set unit = 'people' where table_id = 'comensha__victims_by_form'",
+        ["has unknown unit 'people'; known: persons, cases, percent, mixed"],
+    ),
+    "figure_not_in_its_sentence": (
         "nrm__key_figures",
-        "update {table} set unit = 'people' where figure_id = 'minor_victims'",
-        ["nrm__key_figures: row (edition=2022, figure_id=minor_victims, year=2022, "
-         "unit=people, source_document=jaarcijfers-mensenhandel-2022) has unknown unit "
-         "'people'"],
+        "update {table} set published_value = '815' where figure_id = 'reported_victims'",
+        ["nrm__key_figures: row (edition=2022, figure_id=reported_victims, year=2022, "
+         "unit=persons, source_document=jaarcijfers-mensenhandel-2022) breaks the rule: "
+         "the figure is printed in its own sentence, as transcribed"],
+    ),
+    "label_changed_in_one_row": (
+        "comensha__sexual_exploitation_sectors",
+        "update {table} set sector_label = 'raam' where year = 2019 and sector = 'window'",
+        ["comensha__sexual_exploitation_sectors: edition 2022, sector window is printed as "
+         "Raamprostitutie (gaat boven alles behalve bordelen) / raam: one code, one label"],
     ),
 }
 
