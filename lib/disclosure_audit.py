@@ -223,14 +223,16 @@ def _nearest_identities(cell_id, rows, bounds, full_range):
         frontier = {k for r in near for k in r.coef}
 
 
-def _audit_component(rows, bounds, cells, explain=True):
-    """{cell id: CellAudit} of the "<5" cells of one component; without
-    explain, no exposing identities (they cost most of the solves)."""
+def _audit_component(rows, bounds, cells, explain=True, only=None):
+    """{cell id: CellAudit} of the "<5" cells of one component (of those in
+    `only`, if given); without explain, no exposing identities (they cost
+    most of the solves)."""
     pool = [_solve(rows, bounds)]  # every solution found; any one may skip a solve
     if pool[0] is None:
         raise _infeasible(rows, bounds)
     audits = {}
-    for cell_id in sorted(k for k in pool[0] if cells[k].is_suppressed):
+    for cell_id in sorted(k for k in pool[0] if cells[k].is_suppressed
+                          and (only is None or k in only)):
         extremes = []
         for value, sense in zip(bounds[cell_id], (1, -1), strict=False):
             if not any(x[cell_id] == value for x in pool):  # the pool shortcut
@@ -250,18 +252,21 @@ def _audit_component(rows, bounds, cells, explain=True):
     return audits
 
 
-def _audit(cells, constraints, cache=None, explain=True):
+def _audit(cells, constraints, cache=None, explain=True, only=None):
     """(the CellAudits by cell id, the component's rows by cell id). cache
     keeps the audits of components by their rows: suggest_suppression's
-    rounds change only the components around the freed cells."""
+    rounds change only the components around the freed cells. With `only`,
+    the other "<5" cells are taken as not exposed without a solve."""
     rows = _rows(cells, constraints)
     bounds = {k: (c.low, c.high) for k, c in cells.items()}
     audits, component, cache = {}, {}, {} if cache is None else cache
     for group in _components(rows):
         key = tuple((r.instance, r.identity, r.equal, tuple(r.coef.items()), r.rhs)
                     for r in group)
+        if only is not None:
+            key += (frozenset(k for row in group for k in row.coef if k in only),)
         if key not in cache:
-            cache[key] = _audit_component(group, bounds, cells, explain)
+            cache[key] = _audit_component(group, bounds, cells, explain, only)
         audits.update(cache[key])
         component.update({k: group for row in group for k in row.coef})
     for cell in cells.values():
@@ -310,10 +315,13 @@ def suggest_suppression(cells: Iterable[Cell],
     structural = exposed_by_structure(cells.values(), constraints)
     memberships = Counter(k for c in constraints
                           for k in {*c.parts, *c.totals, c.percent_cell} - {None})
-    suggestions, cache = [], {}
+    suggestions, cache, watched = [], {}, None
     while True:
-        audits, component = _audit(cells, constraints, cache, explain=False)
+        # freeing a cell only relaxes the identities: a cell not exposed
+        # stays so, and each round audits the cells exposed the round before
+        audits, component = _audit(cells, constraints, cache, explain=False, only=watched)
         exposed = [a for a in audits if a.is_exposed and a.cell_id not in structural]
+        watched = {a.cell_id for a in exposed}
         if not exposed:  # verified: the audit of the freed cells exposes nothing
             return sorted(suggestions, key=lambda s: s.cell_id)
         printable = {k for k, c in cells.items() if not _is_unknown(c)}
