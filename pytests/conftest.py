@@ -182,7 +182,7 @@ SLOW_MODULES = ["test_publish", "test_bad_input", "test_check", "test_docs",
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "no_build: needs neither the build nor the project's parse; "
-        "scripts/check.py runs these tests while dbt parses and builds")
+        "`pytest -m no_build` runs them alone, a quick loop without dbt")
 
 
 def pytest_collection_modifyitems(items):
