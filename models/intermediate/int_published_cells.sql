@@ -43,6 +43,23 @@ cells as (
     {{ published_cells('stg_wodc__court_decisions', 'decision_type', 'form') }}
     union all
     {{ published_cells('stg_wodc__court_cases_by_form', 'form') }}
+    union all
+    -- a table of percentages (the minors pie): cells in whole percents, unit
+    -- percent, which the identity catalogue compares with the counts
+    select
+        'comensha__minors_by_form_share' as table_id,
+        edition,
+        year,
+        form as category,
+        form_printed_label as category_printed_label,
+        'all' as cross_category,
+        null as cross_category_printed_label,
+        published_percentage as published_value,
+        share_percent as count_low,
+        share_percent as count_high,
+        false as is_suppressed,
+        is_uncertain
+    from {{ ref('stg_comensha__minors_by_form_share') }}
 
 ),
 
@@ -98,52 +115,6 @@ table_cells as (
 
 ),
 
-minors_shares as (
-
-    select
-        'comensha__minors_by_form_share' as table_id,
-        *
-    from {{ ref('stg_comensha__minors_by_form_share') }}
-
-),
-
-shares as (
-
-    -- a table of percentages (the minors pie): cells in whole percents,
-    -- unit percent, which the identity catalogue compares with the counts
-    select
-        share_cells.table_id,
-        share_cells.edition,
-        share_cells.year,
-        report_tables.population,
-        report_tables.unit,
-        report_tables.breakdown,
-        share_cells.form as category,
-        codes.label_nl as category_label_nl,
-        codes.label_en as category_label_en,
-        share_cells.form_printed_label as category_printed_label,
-        report_tables.cross_breakdown,
-        'all' as cross_category,
-        null as cross_category_label_nl,
-        null as cross_category_label_en,
-        null as cross_category_printed_label,
-        share_cells.published_percentage as published_value,
-        share_cells.share_percent as count_low,
-        share_cells.share_percent as count_high,
-        false as is_suppressed,
-        share_cells.is_uncertain
-    from minors_shares as share_cells
-    left join report_tables
-        on
-            share_cells.table_id = report_tables.table_id
-            and share_cells.edition = report_tables.edition
-    left join codes
-        on
-            report_tables.category_concept = codes.concept
-            and share_cells.form = codes.code
-
-),
-
 prose_figures as (
 
     -- every count and percentage of the prose that has a reference year: a
@@ -183,8 +154,6 @@ prose_figures as (
 unioned as (
 
     select * from table_cells
-    union all
-    select * from shares
     union all
     select * from prose_figures
 
