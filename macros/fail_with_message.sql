@@ -1,36 +1,53 @@
 {#-
     Wraps the body of the project's generic tests (`{% call fail_with_message() %}`):
-    the body selects one row per failure with a column `failure_message`. At error severity the test
-    raises DuckDB's error() with the messages of all failures, so that
-    `dbt build` prints which seed or model, which row and which problem; at
-    warn severity it returns the rows, which dbt counts as a warning.
+    the body selects one row per failure with a column `failure_message`. At
+    error severity the test raises an error with the messages of all
+    failures (raise_error), so that `dbt build` prints which seed or model,
+    which row and which problem; at warn severity it returns the rows, which
+    dbt counts as a warning.
 -#}
 {% macro fail_with_message() -%}
     {%- set severity = config.get('severity', 'error') | lower -%}
     with failures as (
         {{ caller() }}
-    ),
+    )
+    {%- if severity == 'error' %},
 
-    numbered as (
+    summary as (
         select
-            *,
-            count(*) over () as n_failures,
-            row_number() over (order by failure_message) as failure_number
+            count(*) || ' failure(s). '
+            || string_agg(failure_message, ' | ' order by failure_message)
+                as message
         from failures
     )
 
-    select * exclude (n_failures, failure_number)
-    from numbered
-    {%- if severity == 'error' %}
-    where
-        failure_number = 1
-        and error(
-            n_failures || ' failure(s). ' || (
-                select string_agg(failure_message, ' | ' order by failure_message)
-                from numbered
-            )
-        ) is null
+    select failures.*
+    from failures
+    cross join summary
+    where {{ raise_error('summary.message') }}
+    {%- else %}
+
+    select * from failures
     {%- endif %}
+{%- endmacro %}
+
+{#-
+    A condition that stops the query with `message` (an SQL expression) as
+    its error whenever a row reaches it. DuckDB has error(); PostgreSQL has
+    no such function in plain SQL, so the message is cast to an integer,
+    which fails with the message in the error ("invalid input syntax for
+    type integer: ...").
+-#}
+{% macro raise_error(message) -%}
+    {{ return(adapter.dispatch('raise_error')(message)) }}
+{%- endmacro %}
+
+{% macro default__raise_error(message) -%}
+    error({{ message }}) is null
+{%- endmacro %}
+
+{% macro postgres__raise_error(message) -%}
+    cast('dbt test failed: ' || {{ message }} as integer) is null
 {%- endmacro %}
 
 {#- A readable label for a row: `col=value, ...` over the given columns. -#}

@@ -11,16 +11,17 @@ import pytest
 from conftest import PROJECT
 
 sys.path.insert(0, str(PROJECT / "lib"))
-from audit_inputs import inputs_by_edition  # noqa: E402
+from audit_inputs import inputs_by_edition, relations_rows  # noqa: E402
 from disclosure_audit import audit  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def editions(warehouse):
-    return inputs_by_edition(
-        warehouse.table("main_intermediate.int_published_cells"),
-        warehouse.table("main_intermediate.int_identity_members"),
-        warehouse.table("main_marts.reconciliation"))
+    return inputs_by_edition(relations_rows({
+        "cells": warehouse.table("main_intermediate.int_published_cells"),
+        "members": warehouse.table("main_intermediate.int_identity_members"),
+        "reconciliation": warehouse.table("main_marts.reconciliation"),
+    }))
 
 
 def test_the_audit_covers_every_suppressed_cell_once(warehouse):

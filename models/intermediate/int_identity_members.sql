@@ -71,7 +71,7 @@ complete as (
         and bool_or(instances.side = 'total')
         and (
             bool_or(instances.side = 'percent')
-            or any_value(identities.relation) <> 'share_rounds_to'
+            or {{ dbt.any_value('identities.relation') }} <> 'share_rounds_to'
         )
 
 )

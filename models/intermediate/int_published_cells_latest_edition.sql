@@ -8,20 +8,17 @@ cells as (
 
     select * from {{ ref('int_published_cells') }}
 
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by table_id, year, category, cross_category
-            order by edition desc
-        ) as edition_rank
-    from cells
-
 )
 
-select * exclude (edition_rank)
-from ranked
-where edition_rank = 1
+select cells.*
+from cells
+where not exists (
+    select 1
+    from cells as later
+    where
+        later.table_id = cells.table_id
+        and later.year is not distinct from cells.year
+        and later.category = cells.category
+        and later.cross_category = cells.cross_category
+        and later.edition > cells.edition
+)

@@ -43,13 +43,15 @@ table_cells as (
     -- the year's values of the table: its `all` column where it has one,
     -- every cell where the table is a full cross-table (gender x age)
     select
-        populations.population,
         cells.*,
         bool_or(cells.cross_category = 'all') over (
             partition by cells.table_id, cells.year
         ) as has_year_values
     from populations
-    inner join cells on populations.total_table_id = cells.table_id
+    inner join cells
+        on
+            populations.total_table_id = cells.table_id
+            and populations.population = cells.population
 
 ),
 
@@ -59,11 +61,11 @@ table_totals as (
         population,
         year,
         max(edition) as edition,
-        any_value(unit) as unit,
+        {{ dbt.any_value('unit') }} as unit,
         cast(sum(count_low) as integer) as total_low,
         cast(sum(count_high) as integer) as total_high,
         bool_or(is_suppressed) as has_suppressed,
-        any_value(table_id) as total_source
+        {{ dbt.any_value('table_id') }} as total_source
     from table_cells
     where cross_category = 'all' or not has_year_values
     group by population, year

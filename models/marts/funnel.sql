@@ -88,11 +88,16 @@ counts as (
         false as has_suppressed_input
     from stages
     inner join prose on stages.figure_id = prose.figure_id
-    where prose.year is null
-    qualify
-        row_number() over (
-            partition by stages.stage order by prose.edition desc
-        ) = 1
+    where
+        prose.year is null
+        and not exists (
+            select 1
+            from prose as later
+            where
+                later.figure_id = prose.figure_id
+                and later.year is null
+                and later.edition > prose.edition
+        )
 
 ),
 

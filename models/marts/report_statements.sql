@@ -91,7 +91,7 @@ statements as (
     -- instances whose prose side (or percentage) the marts must give
     select
         instance.instance_id,
-        any_value(identities.relation) as relation,
+        {{ dbt.any_value('identities.relation') }} as relation,
         max(classified.prose_low) filter (
             where classified.is_prose and classified.side <> 'percent'
         ) as prose_low,

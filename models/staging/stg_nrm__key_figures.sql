@@ -16,7 +16,7 @@ renamed as (
 
         -- the figure
         cast(published_value as varchar) as published_value,
-        cast(value as double) as value,
+        cast(value as double precision) as value,
         cast(unit as varchar) as unit,
         -- the prose writes a suppressed count as `<5` or `minder dan 5`
         coalesce(published_value in ('<5', 'minder dan 5'), false)

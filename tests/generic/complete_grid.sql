@@ -24,14 +24,10 @@
         from editions
         {%- for d in dimensions %}
         {%- if d == 'year' and all_years %}
-        inner join (
-            select
-                edition,
-                unnest(range(
-                    edition - {{ var('years_per_edition') }} + 1, edition + 1
-                )) as year
-            from editions
-        ) as d{{ loop.index }} using (edition)
+        cross join lateral generate_series(
+            editions.edition - {{ var('years_per_edition') }} + 1,
+            editions.edition
+        ) as d{{ loop.index }} (year)
         {%- else %}
         inner join (
             select distinct edition, {{ d }} from selected
@@ -45,6 +41,14 @@
         || {{ row_label(['edition'] + dimensions) }}
         || '): a cell of the table is missing' as failure_message
     from expected
-    anti join selected using (edition, {{ dimensions | join(', ') }})
+    where not exists (
+        select 1
+        from selected
+        where
+            selected.edition = expected.edition
+            {%- for d in dimensions %}
+            and selected.{{ d }} = expected.{{ d }}
+            {%- endfor %}
+    )
 {% endcall %}
 {% endtest %}

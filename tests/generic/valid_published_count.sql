@@ -14,6 +14,7 @@
     from {{ model }}
     where
         nullif(trim({{ column_name }}), '') is not null
-        and not regexp_full_match({{ column_name }}, '<5|0|[1-9][0-9]*')
+        -- anchored: `~` is a full match in DuckDB, a search in PostgreSQL
+        and not {{ column_name }} ~ '^(<5|0|[1-9][0-9]*)$'
 {% endcall %}
 {% endtest %}

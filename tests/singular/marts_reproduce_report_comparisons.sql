@@ -17,7 +17,8 @@
     lowest as (
         select
             '2022 is not the lowest conviction rate: ' || other.year
-            || ' can be as low as ' || round(other.rate_low, 3)
+            || ' can be as low as '
+            || cast(round(cast(other.rate_low as numeric(12, 6)), 3) as varchar)
             as failure_message
         from conviction_rates as y2022
         inner join conviction_rates as other

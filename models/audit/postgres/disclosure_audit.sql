@@ -1,0 +1,1 @@
+select * from {{ source('audit_computed', 'disclosure_audit') }}
