@@ -5,8 +5,9 @@ computes the same tables on PostgreSQL (dbt-postgres runs no Python models).
 
 An attacker uses every instance of an identity that the printed figures
 allow (reconciliation.holds): the instances the report breaks are left out,
-as no reader can rely on them. Rows are read in key order, so that both
-engines give the audit the same input and get the same tables.
+as no reader can rely on them. The rows are sorted by their key here, in
+Python, so that every engine (and every collation of a server) gives the
+audit the same input in the same order, hence the same tables.
 """
 
 from collections import defaultdict
@@ -15,11 +16,11 @@ import pandas as pd
 
 from disclosure_audit import Cell, Constraint, audit, exposed_by_structure, suggest_suppression
 
-# The relations the audit reads (schema suffix, relation, key order).
+# The relations the audit reads: (schema suffix, relation, key columns).
 INPUTS = {
-    "cells": ("intermediate", "int_published_cells", "cell_id"),
-    "members": ("intermediate", "int_identity_members", "instance_id, side, cell_id"),
-    "reconciliation": ("marts", "reconciliation", "instance_id"),
+    "cells": ("intermediate", "int_published_cells", ("cell_id",)),
+    "members": ("intermediate", "int_identity_members", ("instance_id", "side", "cell_id")),
+    "reconciliation": ("marts", "reconciliation", ("instance_id",)),
 }
 
 AUDIT_COLUMNS = {
@@ -35,16 +36,17 @@ SUGGESTION_COLUMNS = {
 }
 
 
-def rows_of(relation, order):
-    """The rows of a DuckDB relation as dictionaries, in `order`."""
-    relation = relation.order(order)
-    columns = relation.columns
-    return [dict(zip(columns, row, strict=False)) for row in relation.fetchall()]
+def sorted_rows(columns, rows, key):
+    """rows (tuples in the order of columns) as dictionaries, sorted by key."""
+    rows = [dict(zip(columns, row, strict=True)) for row in rows]
+    return sorted(rows, key=lambda row: tuple(row[column] for column in key))
 
 
 def relations_rows(relations):
     """{input name: rows} from DuckDB relations given by input name."""
-    return {name: rows_of(relations[name], INPUTS[name][2]) for name in INPUTS}
+    return {name: sorted_rows(relations[name].columns, relations[name].fetchall(),
+                              INPUTS[name][2])
+            for name in INPUTS}
 
 
 def inputs_by_edition(rows):

@@ -333,12 +333,21 @@ def run_build(workdir):
     state = PROJECT / "target" / "partial_parse.msgpack"
     if state.exists():
         shutil.copy2(state, target / state.name)
+    return run_dbt(workdir, target, "build")
+
+
+def run_dbt(workdir, target, *args, env=None):
+    """dbt `args` on the project, with target path `target` and its output in
+    workdir, in a process group of its own that dies with this process
+    (a watchdog kills it when our end of a pipe closes, however we end):
+    (exit status, dbt's output)."""
     env = dict(
         os.environ,
         DO_NOT_TRACK="1",
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DBT_PROFILES_DIR=str(PROJECT),
         MENSENHANDEL_PROJECT_DIR=str(PROJECT),
+        **(env or {}),
     )
     env.pop("MENSENHANDEL_DUCKDB_PATH", None)
     dbt = os.environ.get("MENSENHANDEL_DBT") or str(Path(sys.executable).with_name("dbt"))
@@ -352,7 +361,7 @@ def run_build(workdir):
     try:
         with open(workdir / "dbt-output.txt", "w+") as output:
             dbt_process = subprocess.Popen(
-                [dbt, "build", "--project-dir", str(PROJECT), "--target-path", str(target),
+                [dbt, *args, "--project-dir", str(PROJECT), "--target-path", str(target),
                  "--log-path", str(workdir / "logs")],
                 cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, process_group=watchdog.pid,
@@ -396,7 +405,11 @@ def failures(target, output, workdir):
         message = " ".join((result.get("message") or result["status"]).split())
         message = message.replace(f"{workdir}/", "")
         message = re.sub(r"^Runtime Error in \w+ \S+ \([^)]*\) ", "", message)
-        listed = re.match(r"(?:Invalid Input Error: )?\d+ failure\(s\)\. (.*)", message)
+        # DuckDB: `Invalid Input Error: N failure(s). ...`; PostgreSQL (see
+        # raise_error): `invalid input syntax for type integer: "dbt test
+        # failed: N failure(s). ..."`, followed by the compiled code's path
+        listed = re.match(r'(?:Invalid Input Error: |.*?"dbt test failed: )?'
+                          r'\d+ failure\(s\)\. (.*?)(?:" compiled code at .*)?$', message)
         test = (node.get("test_metadata") or {}).get("name") or node.get("name")
         suffix = f" (test {test})" if node.get("resource_type") == "test" else ""
         for problem in listed.group(1).split(" | ") if listed else [message]:
