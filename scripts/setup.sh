@@ -3,6 +3,13 @@
 # a virtual environment in .venv with the pinned requirements, then
 # `dbt build` (seeds, models and all tests) on the embedded DuckDB file
 # target/mensenhandel.duckdb (or $MENSENHANDEL_DUCKDB_PATH).
+#
+#   --install-only   the virtual environment only
+#   --postgres       instead of the DuckDB file: build, test and publish the
+#                    warehouse on the PostgreSQL server that the libpq
+#                    variables (PGHOST, PGPORT, PGUSER, PGPASSWORD,
+#                    PGDATABASE) name, readable by the role
+#                    mensenhandel_reader (scripts/postgres.py publish)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +25,9 @@ fi
 # Runs never call home: offline, dbt's tracking would stall a run.
 export DO_NOT_TRACK=1 DBT_SEND_ANONYMOUS_USAGE_STATS=false DBT_PROFILES_DIR=.
 
-if [ "${1:-}" != "--install-only" ]; then
+if [ "${1:-}" = "--postgres" ]; then
+    exec .venv/bin/python scripts/postgres.py publish
+elif [ "${1:-}" != "--install-only" ]; then
     # --full-refresh: seeds are reloaded whole, so a seed that gained a column
     # loads into an existing warehouse too
     .venv/bin/dbt build --full-refresh
