@@ -175,7 +175,7 @@ def write_seed(path, rows, fieldnames=None):
 # The modules that run dbt, slowest first: pytest-xdist hands whole modules
 # to its workers in collection order (--dist loadfile), so starting with
 # the longest keeps the two workers evenly busy.
-SLOW_MODULES = ["test_publish", "test_bad_input", "test_check", "test_docs",
+SLOW_MODULES = ["test_postgres", "test_publish", "test_bad_input", "test_check", "test_docs",
                 "test_consistency_tests"]
 
 
