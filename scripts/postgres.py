@@ -258,7 +258,7 @@ def main():
     args = parser.parse_args()
     schema = os.environ.get("MENSENHANDEL_PG_SCHEMA", "mensenhandel")
     if len(schema + LONGEST_SUFFIX) > 63:
-        print(f"publish: the schema name {schema} is too long for PostgreSQL "
+        print(f"{args.command}: the schema name {schema} is too long for PostgreSQL "
               f"(at most {63 - len(LONGEST_SUFFIX)} characters)", file=sys.stderr)
         return 1
 
@@ -285,7 +285,7 @@ def main():
         lines = [*error.lines[:-1], error.lines[-1] + untouched]
     except publish.Interrupted as error:
         signum = error.args[0]
-        print(f"publish: interrupted by {signal.Signals(signum).name}{untouched}",
+        print(f"{args.command}: interrupted by {signal.Signals(signum).name}{untouched}",
               file=sys.stderr)
         return 128 + signum
     except psycopg2.Error as error:
@@ -298,7 +298,7 @@ def main():
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for line in lines:
-        print(f"publish: {line}", file=sys.stderr)
+        print(f"{args.command}: {line}", file=sys.stderr)
     return 1
 
 
