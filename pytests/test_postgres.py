@@ -181,23 +181,58 @@ def test_the_published_marts_equal_duckdbs_value_for_value(published, build_mani
     assert values > 50000
 
 
-def test_a_failing_seed_leaves_the_published_schemas_unchanged(published, tmp_path):
-    admin = connect(published)
-    before = snapshot(admin)
-    project = copy_project(tmp_path)
+def break_seed(project):
     path = project / "seeds" / "comensha__victims_by_form.csv"
     rows = read_seed(path)
     rows[0]["published_value"] += "a"  # passes the pre-flight, fails a dbt test
     write_seed(path, rows)
+    return ("publish: seeds/comensha__victims_by_form.csv:2: row (edition=2022, "
+            "year=2018, form=domestic_sexual) has published_value = '135a'")
+
+
+def break_audit(project):
+    path = project / "lib" / "audit_inputs.py"
+    path.write_text(path.read_text().replace(
+        '    """The table disclosure_suggested_suppression',
+        '    raise ValueError("broken on purpose")\n    """The table'))
+    return "publish: unexpected ValueError: broken on purpose"
+
+
+@pytest.mark.parametrize("breaking", [break_seed, break_audit])
+def test_a_failing_publish_leaves_the_published_schemas_unchanged(published, tmp_path,
+                                                                  breaking):
+    """A dbt test that fails, or the audit step (after dbt built the fresh
+    schemas): every published table, its schema and its rows stay; no fresh
+    schema is left."""
+    admin = connect(published)
+    before = snapshot(admin)
+    project = copy_project(tmp_path)
+    message = breaking(project)
 
     result = run_publish(project, published)
 
     assert result.returncode == 1
-    assert ("publish: seeds/comensha__victims_by_form.csv:2: row (edition=2022, "
-            "year=2018, form=domestic_sexual) has published_value = '135a'") in result.stderr
+    assert message in result.stderr
     assert "the published schemas are unchanged" in result.stderr
     assert snapshot(admin) == before
     assert not {name for name in schema_names(admin) if "__" in name}
+
+
+def test_a_second_publish_at_once_fails_at_once(published):
+    """While a publish holds the lock, another one fails (it would wait
+    with --wait), before building anything."""
+    holder = connect(published)
+    holder.autocommit = False
+    holder.cursor().execute(
+        f"lock table {SCHEMA}_control.publish_lock in access exclusive mode")
+    try:
+        started = time.monotonic()
+        result = run_publish(PROJECT, published)
+    finally:
+        holder.rollback()
+    assert result.returncode == 1
+    assert f"another publish of {SCHEMA} is running" in result.stderr
+    assert time.monotonic() - started < 10
 
 
 def test_a_reader_keeps_working_during_a_publish_and_sees_the_new_marts(
@@ -212,6 +247,12 @@ def test_a_reader_keeps_working_during_a_publish_and_sees_the_new_marts(
     query = (f"select distinct category_label_en from {SCHEMA}_marts.demographics "
              "where category = 'domestic_sexual'")
     reader = connect(published, READER)  # connected before the publish starts
+    # a role may change its own settings (PostgreSQL allows it); a publish
+    # sets them again
+    for statement in ["set default_transaction_read_only = off",
+                      f"alter role {READER} set default_transaction_read_only = off",
+                      "set default_transaction_read_only = on"]:
+        reader.cursor().execute(statement)
     seen, failures, done = [], [], threading.Event()
 
     def read():
@@ -242,6 +283,9 @@ def test_a_reader_keeps_working_during_a_publish_and_sees_the_new_marts(
                    "where table_schema = %s", (f"{SCHEMA}_marts",))
     assert cursor.fetchone()[0] == 6
     assert not {name for name in schema_names(reader) if "__" in name}
+    later = connect(published, READER).cursor()
+    later.execute("show default_transaction_read_only")
+    assert later.fetchone()[0] == "on"
 
 
 def denied(connection, statement):
@@ -261,7 +305,10 @@ def test_the_reader_role_reads_the_marts_and_nothing_else(published):
     admin.cursor().execute(
         "create schema if not exists other; "
         "create table if not exists other.private (a int); "
-        "create table if not exists public.private (a int)")
+        "create table if not exists public.private (a int); "
+        # a function of another user, running with its owner's rights
+        "create or replace function public.as_owner() returns int "
+        "language sql security definer as 'select 1'")
     reader = connect(published, READER)
     cursor = reader.cursor()
     cursor.execute("select table_name from information_schema.tables "
@@ -280,6 +327,7 @@ def test_the_reader_role_reads_the_marts_and_nothing_else(published):
         f"{SCHEMA}_audit_computed.disclosure_audit",
         "other.private",
         "public.private",
+        f"{SCHEMA}_control.publish_lock",
     ]
     for table in unreadable:
         denied(reader, f"select * from {table}")
@@ -295,6 +343,9 @@ def test_the_reader_role_reads_the_marts_and_nothing_else(published):
         "create table public.x (a int)",
         "create schema x",
         "create temporary table x (a int)",
+        "select public.as_owner()",
+        "select lo_create(0)",  # large objects live outside any schema
+        "select lo_from_bytea(0, 'x')",
     ]:
         denied(reader, statement)
     # the read-only default holds too

@@ -40,6 +40,7 @@ role can create nothing. docs/postgres.md has the details.
 """
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -57,6 +58,7 @@ sys.path.insert(0, str(PROJECT / "lib"))
 from audit_inputs import INPUTS, TABLES, inputs_by_edition, sorted_rows  # noqa: E402
 
 AUDIT_COMPUTED = "audit_computed"
+WORKDIR_PREFIX = "mensenhandel-pg-publish-"  # + the publish's process id
 # PostgreSQL truncates identifiers beyond 63 bytes; the longest suffix is ours
 LONGEST_SUFFIX = "__next_" + "intermediate"
 
@@ -66,6 +68,19 @@ def connect():
     connection = psycopg2.connect(dbname=os.environ.get("PGDATABASE", "mensenhandel"))
     connection.autocommit = True
     return connection
+
+
+@contextlib.contextmanager
+def transaction(connection):
+    """One transaction on an autocommit connection: committed at the end,
+    rolled back on any exception; the connection is back in autocommit
+    either way (so that a cleanup after a failure is not rolled back)."""
+    connection.autocommit = False
+    try:
+        with connection:
+            yield connection.cursor()
+    finally:
+        connection.autocommit = True
 
 
 def schemas_with_prefix(cursor, prefix):
@@ -109,8 +124,7 @@ def compute_audit(connection, schema):
         rows[name] = sorted_rows(columns, cursor.fetchall(), key)
     editions = inputs_by_edition(rows)
     target = sql.Identifier(f"{schema}_{AUDIT_COMPUTED}")
-    with connection:  # one transaction: all of it or nothing
-        connection.autocommit = False
+    with transaction(connection) as cursor:  # all of it or nothing
         cursor.execute(sql.SQL("drop schema if exists {} cascade").format(target))
         cursor.execute(sql.SQL("create schema {}").format(target))
         for table, (build, column_types) in TABLES.items():
@@ -127,7 +141,6 @@ def compute_audit(connection, schema):
                             for value in row)
                       for row in frame.astype(object).itertuples(index=False)]
             cursor.executemany(insert, values)
-    connection.autocommit = True
 
 
 def build(workdir, connection, schema):
@@ -141,54 +154,92 @@ def build(workdir, connection, schema):
 # --------------------------------------------------------------------------
 # The publish: lock, fresh schemas, grants, switch
 
-def take_lock(connection, schema, wait):
-    """The server's advisory lock of this warehouse's publish, held by the
-    connection until it closes."""
+def take_lock(schema, wait):
+    """A connection holding this warehouse's publish lock until it closes:
+    an exclusive lock on the table <schema>_control.publish_lock, in a
+    schema no reader may use (an advisory lock could be taken by any role,
+    the reader too, and so block every publish)."""
+    connection = connect()
     cursor = connection.cursor()
+    control = sql.Identifier(f"{schema}_control")
+    cursor.execute(sql.SQL("create schema if not exists {}").format(control))
+    cursor.execute(sql.SQL("create table if not exists {}.publish_lock ()").format(control))
+    connection.autocommit = False
     deadline = time.monotonic() + wait
     while True:
-        cursor.execute("select pg_try_advisory_lock(hashtext(%s))",
-                       (f"mensenhandel publish {schema}",))
-        if cursor.fetchone()[0]:
-            return
+        try:
+            cursor.execute(sql.SQL("lock table {}.publish_lock in access exclusive mode "
+                                   "nowait").format(control))
+            return connection
+        except psycopg2.errors.LockNotAvailable:
+            connection.rollback()
         if time.monotonic() >= deadline:
+            connection.close()
             raise publish.PublishError(
                 f"another publish of {schema} is running; try again later, or "
                 "wait for it with --wait SECONDS")
         time.sleep(0.5)
 
 
+# What PUBLIC (so every role, the reader too) may do by default in a new
+# database and must not here: create temporary tables, use objects others
+# put in schema public (their SECURITY DEFINER functions included), and
+# create large objects, which are stored in the database whatever schema
+# the reader may use. The first two need the database's owner, the large
+# objects a superuser.
+HARDENING = [
+    # what the reader made with what it could do before this publish
+    "select lo_unlink(oid) from pg_largeobject_metadata where lomowner = {reader}::regrole",
+    "revoke temporary on database {database} from public",
+    "grant temporary on database {database} to current_user",
+    "revoke all on schema public from public",
+    "revoke execute on function lo_create(oid), lo_creat(integer), "
+    "lo_from_bytea(oid, bytea), lo_import(text), lo_import(text, oid) from public",
+]
+
+
 def grant_reader(connection, reader, marts_schema):
     """The reader role (created if missing) may connect and read the marts
-    schema `marts_schema`: nothing else."""
+    schema `marts_schema`: nothing else. Returns what it could not do (a
+    statement that needs more privileges than the publishing user has)."""
     cursor = connection.cursor()
     role = sql.Identifier(reader)
+    database = sql.Identifier(connection.info.dbname)
     cursor.execute("select 1 from pg_roles where rolname = %s", (reader,))
     if not cursor.fetchone():
         cursor.execute(sql.SQL(
             "create role {} login nosuperuser nocreatedb nocreaterole noinherit "
             "noreplication").format(role))
+    # a role may change its own settings: the publish sets them again
+    cursor.execute(sql.SQL("alter role {} reset all").format(role))
     cursor.execute(sql.SQL("alter role {} set default_transaction_read_only = on")
                    .format(role))
-    database = sql.Identifier(connection.info.dbname)
-    # PUBLIC may create temporary tables in every new database: not here
-    cursor.execute(sql.SQL("revoke temporary on database {} from public").format(database))
-    cursor.execute(sql.SQL("grant temporary on database {} to current_user").format(database))
+    skipped = []
+    for statement in HARDENING:
+        statement = sql.SQL(statement).format(database=database, reader=sql.Literal(reader))
+        warned = len(connection.notices)
+        try:
+            cursor.execute(statement)
+        except psycopg2.errors.InsufficientPrivilege:
+            skipped.append(statement.as_string(connection))
+            continue
+        # a REVOKE by a user who may not revoke only warns
+        if any("no privileges" in notice for notice in connection.notices[warned:]):
+            skipped.append(statement.as_string(connection))
     cursor.execute(sql.SQL("grant connect on database {} to {}").format(database, role))
     cursor.execute(sql.SQL("grant usage on schema {} to {}").format(
         sql.Identifier(marts_schema), role))
     cursor.execute(sql.SQL("grant select on all tables in schema {} to {}").format(
         sql.Identifier(marts_schema), role))
+    return skipped
 
 
 def switch(connection, schema, fresh):
     """In one transaction: each published schema <schema>_x becomes
     <schema>__old_x and each fresh <schema>__next_x becomes <schema>_x.
     Returns the old schemas."""
-    cursor = connection.cursor()
     old = []
-    with connection:
-        connection.autocommit = False
+    with transaction(connection) as cursor:
         cursor.execute("set local lock_timeout = '30s'")
         for name in fresh:
             suffix = name.removeprefix(f"{schema}__next_")
@@ -200,7 +251,6 @@ def switch(connection, schema, fresh):
                     sql.Identifier(published), sql.Identifier(old[-1])))
             cursor.execute(sql.SQL("alter schema {} rename to {}").format(
                 sql.Identifier(name), sql.Identifier(published)))
-    connection.autocommit = True
     return old
 
 
@@ -218,15 +268,25 @@ def drop_old(connection, old):
         cursor.execute("reset lock_timeout")
 
 
+def remove_stale_workdirs(parent):
+    """The work directories of publishes that were killed (SIGKILL)."""
+    for path in parent.glob(f"{WORKDIR_PREFIX}*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def run_publish(schema, reader, wait, workdir):
+    """Returns the hardening statements the publishing user could not run."""
     problems = publish.check_seeds(PROJECT)
     if problems:
         raise publish.PublishError(
             *problems, f"{len(problems)} problem{'s' * (len(problems) > 1)} in the seed "
             "files; nothing was built or published")
+    lock = take_lock(schema, wait)
     connection = connect()
     try:
-        take_lock(connection, schema, wait)
+        remove_stale_workdirs(workdir.parent)
         cursor = connection.cursor()
         # what a killed publish left: never read by anyone
         drop_schemas(cursor, schemas_with_prefix(cursor, f"{schema}__next_")
@@ -235,7 +295,7 @@ def run_publish(schema, reader, wait, workdir):
         try:
             build(workdir, connection, fresh_schema)
             fresh = schemas_with_prefix(cursor, f"{fresh_schema}_")
-            grant_reader(connection, reader, f"{fresh_schema}_marts")
+            skipped = grant_reader(connection, reader, f"{fresh_schema}_marts")
             for signum in publish.SIGNALS:  # the rest takes milliseconds: let it finish
                 signal.signal(signum, signal.SIG_IGN)
             old = switch(connection, schema, fresh)
@@ -243,8 +303,10 @@ def run_publish(schema, reader, wait, workdir):
             drop_schemas(cursor, schemas_with_prefix(cursor, f"{fresh_schema}_"))
             raise
         drop_old(connection, old)
+        return skipped
     finally:
         connection.close()
+        lock.close()
 
 
 def main():
@@ -269,7 +331,7 @@ def main():
 
     for signum in publish.SIGNALS:
         signal.signal(signum, interrupt)
-    workdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"mensenhandel-pg-{os.getpid()}"
+    workdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"{WORKDIR_PREFIX}{os.getpid()}"
     workdir.mkdir(parents=True)
     untouched = "; the published schemas are unchanged" if args.command == "publish" else ""
     try:
@@ -280,7 +342,10 @@ def main():
             finally:
                 connection.close()
         else:
-            run_publish(schema, args.reader, args.wait, workdir)
+            for statement in run_publish(schema, args.reader, args.wait, workdir):
+                print(f"publish: note: the publishing user may not run `{statement}`; "
+                      "ask the server's administrator to (docs/postgres.md)",
+                      file=sys.stderr)
     except publish.PublishError as error:
         lines = [*error.lines[:-1], error.lines[-1] + untouched]
     except publish.Interrupted as error:
@@ -290,6 +355,9 @@ def main():
         return 128 + signum
     except psycopg2.Error as error:
         lines = [" ".join(str(error).split())[:1000] + untouched]
+    except Exception as error:  # a bug of this script or lib/: still one line
+        lines = [f"unexpected {type(error).__name__}: {' '.join(str(error).split())[:1000]}"
+                 f"{untouched} (please report it with the command you ran)"]
     else:
         where = f"{schema}_marts" if args.command == "build" else (
             f"{schema}_marts, readable by {args.reader}")
