@@ -18,8 +18,9 @@ models/audit/postgres (var audit_computed).
 
 publish: the same guarantees as scripts/publish.py on DuckDB.
 1. Checks the seed files (scripts/publish.py's pre-flight).
-2. Takes a lock (an advisory lock of the server): a second publish of the
-   same schemas waits up to --wait seconds, then fails.
+2. Takes a lock (the table <schema>_control.publish_lock, which readers
+   cannot use): a second publish of the same schemas waits up to --wait
+   seconds, then fails.
 3. Builds and tests everything (the build above) into fresh schemas
    <schema>__next_*; readers see none of it.
 4. If anything failed: lists every failing seed, model and test, drops the
@@ -34,9 +35,10 @@ publish: the same guarantees as scripts/publish.py on DuckDB.
    that times out, the next publish drops them).
 
 The reader role: SELECT on the marts (and USAGE of their schema), CONNECT
-to the database, default_transaction_read_only; PUBLIC's default right to
-create temporary tables in the warehouse's database is revoked, so the
-role can create nothing. docs/postgres.md has the details.
+to the database, default_transaction_read_only; PUBLIC loses what a new
+database gives it there (temporary tables, schema public, large objects:
+HARDENING), so the role can create nothing. docs/postgres.md has the
+details.
 """
 
 import argparse
