@@ -237,6 +237,10 @@ def test_a_second_publish_at_once_fails_at_once(published):
 
 def test_a_reader_keeps_working_during_a_publish_and_sees_the_new_marts(
         published, tmp_path):
+    """Queries in a loop during a publish all succeed and then see the new
+    marts. A client holding a transaction open on a mart does not block the
+    publish (its old schema stays, noted, for a later publish). What the
+    reader did to its own settings and default privileges is undone."""
     project = copy_project(tmp_path)
     path = project / "seeds" / "nrm__codes.csv"
     rows = read_seed(path)
@@ -247,12 +251,18 @@ def test_a_reader_keeps_working_during_a_publish_and_sees_the_new_marts(
     query = (f"select distinct category_label_en from {SCHEMA}_marts.demographics "
              "where category = 'domestic_sexual'")
     reader = connect(published, READER)  # connected before the publish starts
-    # a role may change its own settings (PostgreSQL allows it); a publish
-    # sets them again
+    # a role may change its own settings, in one database too, and its
+    # default privileges (PostgreSQL allows it); a publish undoes that
     for statement in ["set default_transaction_read_only = off",
                       f"alter role {READER} set default_transaction_read_only = off",
+                      f"alter role {READER} in database {published.env['PGDATABASE']} "
+                      "set default_transaction_read_only = off",
+                      "alter default privileges grant select on tables to public",
                       "set default_transaction_read_only = on"]:
         reader.cursor().execute(statement)
+    holder = connect(published, READER)  # a transaction open across the publish
+    holder.autocommit = False
+    holder.cursor().execute(f"select count(*) from {SCHEMA}_marts.funnel")
     seen, failures, done = [], [], threading.Event()
 
     def read():
@@ -272,6 +282,7 @@ def test_a_reader_keeps_working_during_a_publish_and_sees_the_new_marts(
     finally:
         done.set()
         thread.join()
+        holder.rollback()
     assert result.returncode == 0, result.stderr
     assert failures == []
     assert seen[0] == "domestic sexual exploitation" and len(seen) > 100
@@ -282,10 +293,15 @@ def test_a_reader_keeps_working_during_a_publish_and_sees_the_new_marts(
     cursor.execute("select count(*) from information_schema.tables "
                    "where table_schema = %s", (f"{SCHEMA}_marts",))
     assert cursor.fetchone()[0] == 6
-    assert not {name for name in schema_names(reader) if "__" in name}
+    held = {name for name in schema_names(reader) if "__" in name}
+    assert len(held) == 1 and held.pop().endswith("_marts")
+    assert "is still read by a client; a later publish drops it" in result.stderr
     later = connect(published, READER).cursor()
     later.execute("show default_transaction_read_only")
     assert later.fetchone()[0] == "on"
+    later.execute("select count(*) from pg_default_acl where defaclrole = %s::regrole",
+                  (READER,))
+    assert later.fetchone()[0] == 0
 
 
 def denied(connection, statement):

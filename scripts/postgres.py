@@ -22,17 +22,20 @@ publish: the same guarantees as scripts/publish.py on DuckDB.
    cannot use): a second publish of the same schemas waits up to --wait
    seconds, then fails.
 3. Builds and tests everything (the build above) into fresh schemas
-   <schema>__next_*; readers see none of it.
-4. If anything failed: lists every failing seed, model and test, drops the
-   fresh schemas and leaves the published ones as they were.
-5. Otherwise grants the reader role (--reader, default mensenhandel_reader;
-   created, with LOGIN and no password, if missing) USAGE on the new marts
-   schema and SELECT on its tables, and nothing else, then switches in one
-   transaction: each published schema is renamed to <schema>__old_*, each
-   new one to the published name. Grants travel with the schemas. Queries
-   running during the switch finish on the old tables; the next ones read
-   the new. Then the old schemas are dropped (waiting for those queries; if
-   that times out, the next publish drops them).
+   <schema>__next<id>_* (<id>: the start time); readers see none of it.
+4. If anything failed, or a signal came: lists every failing seed, model
+   and test, drops the fresh schemas and leaves the published ones as they
+   were.
+5. Otherwise, in one transaction: the reader role (--reader, default
+   mensenhandel_reader; created, with LOGIN and no password, if missing)
+   loses whatever it owns or was granted (DROP OWNED), may connect and
+   read the new marts schema, and nothing else; each published schema is
+   renamed to <schema>__old<id>_*, each new one to the published name.
+   Grants travel with the schemas. Queries running during the switch
+   finish on the old tables; the next ones read the new. Then the old
+   schemas are dropped. No statement waits more than LOCK_TIMEOUT for a
+   client's lock: a schema still read stays for a later publish, under a
+   name that is in nobody's way.
 
 The reader role: SELECT on the marts (and USAGE of their schema), CONNECT
 to the database, default_transaction_read_only; PUBLIC loses what a new
@@ -51,6 +54,7 @@ import time
 from pathlib import Path
 
 import psycopg2
+import psycopg2.extras
 from psycopg2 import sql
 
 import publish  # scripts/: the seed pre-flight, dbt in its own process group, failures
@@ -61,13 +65,22 @@ from audit_inputs import INPUTS, TABLES, inputs_by_edition, sorted_rows  # noqa:
 
 AUDIT_COMPUTED = "audit_computed"
 WORKDIR_PREFIX = "mensenhandel-pg-publish-"  # + the publish's process id
+# A publish's own schemas: <schema>__next<id>_x while it builds,
+# <schema>__old<id>_x once replaced; <id> is its start time, so that a
+# schema left behind (still read, or by a killed publish) never stands in
+# the way of the next publish.
+STAMP = "%y%m%d%H%M%S"
 # PostgreSQL truncates identifiers beyond 63 bytes; the longest suffix is ours
-LONGEST_SUFFIX = "__next_" + "intermediate"
+LONGEST_SUFFIX = "__next" + "0" * 12 + "_" + AUDIT_COMPUTED
+# How long a statement of the publish may wait for a lock that a client holds.
+LOCK_TIMEOUT = "10s"
 
 
 def connect():
-    """A connection by the libpq variables, as the profile's target makes."""
-    connection = psycopg2.connect(dbname=os.environ.get("PGDATABASE", "mensenhandel"))
+    """A connection by the libpq variables, as the profile's target makes;
+    no statement waits longer than LOCK_TIMEOUT for a lock."""
+    connection = psycopg2.connect(dbname=os.environ.get("PGDATABASE", "mensenhandel"),
+                                  options=f"-c lock_timeout={LOCK_TIMEOUT}")
     connection.autocommit = True
     return connection
 
@@ -91,9 +104,16 @@ def schemas_with_prefix(cursor, prefix):
 
 
 def drop_schemas(cursor, names):
+    """Drops the schemas; returns those a client still holds (a lock wait
+    longer than LOCK_TIMEOUT), which stay for a later publish."""
+    held = []
     for name in names:
-        cursor.execute(sql.SQL("drop schema if exists {} cascade").format(
-            sql.Identifier(name)))
+        try:
+            cursor.execute(sql.SQL("drop schema if exists {} cascade").format(
+                sql.Identifier(name)))
+        except psycopg2.errors.LockNotAvailable:
+            held.append(name)
+    return held
 
 
 # --------------------------------------------------------------------------
@@ -190,8 +210,6 @@ def take_lock(schema, wait):
 # the reader may use. The first two need the database's owner, the large
 # objects a superuser.
 HARDENING = [
-    # what the reader made with what it could do before this publish
-    "select lo_unlink(oid) from pg_largeobject_metadata where lomowner = {reader}::regrole",
     "revoke temporary on database {database} from public",
     "grant temporary on database {database} to current_user",
     "revoke all on schema public from public",
@@ -200,55 +218,74 @@ HARDENING = [
 ]
 
 
-def grant_reader(connection, reader, marts_schema):
-    """The reader role (created if missing) may connect and read the marts
-    schema `marts_schema`: nothing else. Returns what it could not do (a
-    statement that needs more privileges than the publishing user has)."""
+def run_noting(connection, statement, skipped):
+    """Runs statement; if the publishing user may not (an error, or a REVOKE
+    that only warns), adds it to skipped instead."""
+    warned = len(connection.notices)
+    try:
+        connection.cursor().execute(statement)
+    except psycopg2.errors.InsufficientPrivilege:
+        skipped.append(statement.as_string(connection))
+        return
+    if any("no privileges" in notice for notice in connection.notices[warned:]):
+        skipped.append(statement.as_string(connection))
+
+
+def prepare_reader(connection, reader, skipped):
+    """The reader role, created if missing, with its settings as the publish
+    sets them: a role may change its own (in every database too), so they
+    are set again each time. PUBLIC loses HARDENING."""
     cursor = connection.cursor()
     role = sql.Identifier(reader)
-    database = sql.Identifier(connection.info.dbname)
     cursor.execute("select 1 from pg_roles where rolname = %s", (reader,))
     if not cursor.fetchone():
         cursor.execute(sql.SQL(
             "create role {} login nosuperuser nocreatedb nocreaterole noinherit "
             "noreplication").format(role))
-    # a role may change its own settings: the publish sets them again
+    cursor.execute("select d.datname from pg_db_role_setting s "
+                   "join pg_database d on d.oid = s.setdatabase "
+                   "where s.setrole = %s::regrole", (reader,))
+    for (database,) in cursor.fetchall():
+        cursor.execute(sql.SQL("alter role {} in database {} reset all").format(
+            role, sql.Identifier(database)))
     cursor.execute(sql.SQL("alter role {} reset all").format(role))
     cursor.execute(sql.SQL("alter role {} set default_transaction_read_only = on")
                    .format(role))
-    skipped = []
+    database = sql.Identifier(connection.info.dbname)
     for statement in HARDENING:
-        statement = sql.SQL(statement).format(database=database, reader=sql.Literal(reader))
-        warned = len(connection.notices)
-        try:
-            cursor.execute(statement)
-        except psycopg2.errors.InsufficientPrivilege:
-            skipped.append(statement.as_string(connection))
-            continue
-        # a REVOKE by a user who may not revoke only warns
-        if any("no privileges" in notice for notice in connection.notices[warned:]):
-            skipped.append(statement.as_string(connection))
-    cursor.execute(sql.SQL("grant connect on database {} to {}").format(database, role))
-    cursor.execute(sql.SQL("grant usage on schema {} to {}").format(
-        sql.Identifier(marts_schema), role))
-    cursor.execute(sql.SQL("grant select on all tables in schema {} to {}").format(
-        sql.Identifier(marts_schema), role))
-    return skipped
+        run_noting(connection, sql.SQL(statement).format(database=database), skipped)
 
 
-def switch(connection, schema, fresh):
-    """In one transaction: each published schema <schema>_x becomes
-    <schema>__old_x and each fresh <schema>__next_x becomes <schema>_x.
-    Returns the old schemas."""
+def switch(connection, schema, reader, fresh_schema, old_schema, skipped):
+    """In one transaction: whatever the reader owns or was granted in the
+    database goes (DROP OWNED: its large objects, default privileges and
+    grants), the reader may connect and read the fresh marts, and each
+    published schema <schema>_x becomes <old_schema>_x and each fresh one
+    <schema>_x. Returns the old schemas. Renaming a schema waits for no
+    reader: a query running now finishes on the old tables."""
+    role = sql.Identifier(reader)
     old = []
     with transaction(connection) as cursor:
-        cursor.execute("set local lock_timeout = '30s'")
+        fresh = schemas_with_prefix(cursor, f"{fresh_schema}_")
+        cursor.execute("savepoint drop_owned")
+        try:
+            cursor.execute(sql.SQL("drop owned by {}").format(role))
+        except psycopg2.errors.InsufficientPrivilege:
+            cursor.execute("rollback to savepoint drop_owned")
+            skipped.append(f"drop owned by {reader}")
+        cursor.execute(sql.SQL("grant connect on database {} to {}").format(
+            sql.Identifier(connection.info.dbname), role))
         for name in fresh:
-            suffix = name.removeprefix(f"{schema}__next_")
+            suffix = name.removeprefix(f"{fresh_schema}_")
             published = f"{schema}_{suffix}"
+            if suffix == "marts":
+                cursor.execute(sql.SQL("grant usage on schema {} to {}").format(
+                    sql.Identifier(name), role))
+                cursor.execute(sql.SQL("grant select on all tables in schema {} to {}")
+                               .format(sql.Identifier(name), role))
             cursor.execute("select 1 from pg_namespace where nspname = %s", (published,))
             if cursor.fetchone():
-                old.append(f"{schema}__old_{suffix}")
+                old.append(f"{old_schema}_{suffix}")
                 cursor.execute(sql.SQL("alter schema {} rename to {}").format(
                     sql.Identifier(published), sql.Identifier(old[-1])))
             cursor.execute(sql.SQL("alter schema {} rename to {}").format(
@@ -256,30 +293,17 @@ def switch(connection, schema, fresh):
     return old
 
 
-def drop_old(connection, old):
-    """Drops the schemas the switch replaced, once the queries still reading
-    them are done (at most a minute); else leaves them to the next publish."""
-    cursor = connection.cursor()
-    try:
-        cursor.execute("set lock_timeout = '60s'")
-        drop_schemas(cursor, old)
-    except psycopg2.errors.LockNotAvailable:
-        print("publish: the previous schemas are still being read; the next publish "
-              "drops them", file=sys.stderr)
-    finally:
-        cursor.execute("reset lock_timeout")
-
-
 def remove_stale_workdirs(parent):
     """The work directories of publishes that were killed (SIGKILL)."""
     for path in parent.glob(f"{WORKDIR_PREFIX}*"):
-        pid = path.name.rsplit("-", 1)[-1]
+        pid = path.name.removeprefix(WORKDIR_PREFIX)
         if pid.isdigit() and not Path(f"/proc/{pid}").exists():
             shutil.rmtree(path, ignore_errors=True)
 
 
 def run_publish(schema, reader, wait, workdir):
-    """Returns the hardening statements the publishing user could not run."""
+    """Returns what the publishing user may not do (statements for the
+    administrator) and the schemas left for a later publish."""
     problems = publish.check_seeds(PROJECT)
     if problems:
         raise publish.PublishError(
@@ -287,28 +311,42 @@ def run_publish(schema, reader, wait, workdir):
             "files; nothing was built or published")
     lock = take_lock(schema, wait)
     connection = connect()
+    skipped = []
     try:
         remove_stale_workdirs(workdir.parent)
         cursor = connection.cursor()
-        # what a killed publish left: never read by anyone
-        drop_schemas(cursor, schemas_with_prefix(cursor, f"{schema}__next_")
-                     + schemas_with_prefix(cursor, f"{schema}__old_"))
-        fresh_schema = f"{schema}__next"
+        # what earlier publishes left: fresh schemas of a killed one, old ones
+        # still read when they ended
+        held = drop_schemas(cursor, schemas_with_prefix(cursor, f"{schema}__next")
+                            + schemas_with_prefix(cursor, f"{schema}__old"))
+        stamp = time.strftime(STAMP, time.gmtime())
+        fresh_schema = f"{schema}__next{stamp}"
         try:
             build(workdir, connection, fresh_schema)
-            fresh = schemas_with_prefix(cursor, f"{fresh_schema}_")
-            skipped = grant_reader(connection, reader, f"{fresh_schema}_marts")
+            prepare_reader(connection, reader, skipped)
             for signum in publish.SIGNALS:  # the rest takes milliseconds: let it finish
                 signal.signal(signum, signal.SIG_IGN)
-            old = switch(connection, schema, fresh)
+            if RECEIVED:  # a signal that wait_select turned into a cancel too late
+                raise Interrupted(RECEIVED[0])
+            old = switch(connection, schema, reader, fresh_schema, f"{schema}__old{stamp}",
+                         skipped)
         except BaseException:
             drop_schemas(cursor, schemas_with_prefix(cursor, f"{fresh_schema}_"))
             raise
-        drop_old(connection, old)
-        return skipped
+        held += drop_schemas(cursor, old)
+        return skipped, held
     finally:
         connection.close()
         lock.close()
+
+
+RECEIVED = []  # the signal that interrupted the publish
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP arrived. A KeyboardInterrupt, so that
+    psycopg2's wait_select cancels a running statement (and the server's
+    error follows), instead of the signal waiting for the statement's end."""
 
 
 def main():
@@ -329,13 +367,16 @@ def main():
     def interrupt(signum, frame):
         for other in publish.SIGNALS:  # the cleanup runs once
             signal.signal(other, signal.SIG_IGN)
-        raise publish.Interrupted(signum)
+        RECEIVED.append(signum)
+        raise Interrupted(signum)
 
     for signum in publish.SIGNALS:
         signal.signal(signum, interrupt)
+    psycopg2.extensions.set_wait_callback(psycopg2.extras.wait_select)
     workdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"{WORKDIR_PREFIX}{os.getpid()}"
     workdir.mkdir(parents=True)
     untouched = "; the published schemas are unchanged" if args.command == "publish" else ""
+    notes = []
     try:
         if args.command == "build":
             connection = connect()
@@ -344,23 +385,27 @@ def main():
             finally:
                 connection.close()
         else:
-            for statement in run_publish(schema, args.reader, args.wait, workdir):
-                print(f"publish: note: the publishing user may not run `{statement}`; "
-                      "ask the server's administrator to (docs/postgres.md)",
-                      file=sys.stderr)
+            skipped, held = run_publish(schema, args.reader, args.wait, workdir)
+            notes = [f"note: the publishing user may not run `{statement}`; ask the "
+                     "server's administrator to (docs/postgres.md)" for statement in skipped]
+            notes += [f"note: {name} is still read by a client; a later publish drops it"
+                      for name in held]
+    except (Interrupted, publish.Interrupted, psycopg2.errors.QueryCanceled):
+        if not RECEIVED:
+            raise
+        print(f"{args.command}: interrupted by {signal.Signals(RECEIVED[0]).name}"
+              f"{untouched}", file=sys.stderr)
+        return 128 + RECEIVED[0]
     except publish.PublishError as error:
         lines = [*error.lines[:-1], error.lines[-1] + untouched]
-    except publish.Interrupted as error:
-        signum = error.args[0]
-        print(f"{args.command}: interrupted by {signal.Signals(signum).name}{untouched}",
-              file=sys.stderr)
-        return 128 + signum
     except psycopg2.Error as error:
         lines = [" ".join(str(error).split())[:1000] + untouched]
     except Exception as error:  # a bug of this script or lib/: still one line
         lines = [f"unexpected {type(error).__name__}: {' '.join(str(error).split())[:1000]}"
                  f"{untouched} (please report it with the command you ran)"]
     else:
+        for line in notes:
+            print(f"{args.command}: {line}", file=sys.stderr)
         where = f"{schema}_marts" if args.command == "build" else (
             f"{schema}_marts, readable by {args.reader}")
         print(f"{args.command}: the warehouse is in {where}")
