@@ -76,13 +76,49 @@ LONGEST_SUFFIX = "__next" + "0" * 12 + "_" + AUDIT_COMPUTED
 LOCK_TIMEOUT = "10s"
 
 
+def connection_parameters(database=None):
+    """Where to connect: the libpq variables, with the defaults of the
+    profile's postgres target, so that this script and dbt reach the same
+    server as the same user."""
+    return {
+        "host": os.environ.get("PGHOST", "localhost"),
+        "port": os.environ.get("PGPORT", "5432"),
+        "user": os.environ.get("PGUSER", "postgres"),
+        "password": os.environ.get("PGPASSWORD", ""),
+        "dbname": database or os.environ.get("PGDATABASE", "mensenhandel"),
+    }
+
+
 def connect():
-    """A connection by the libpq variables, as the profile's target makes;
-    no statement waits longer than LOCK_TIMEOUT for a lock."""
-    connection = psycopg2.connect(dbname=os.environ.get("PGDATABASE", "mensenhandel"),
+    """A connection as the profile's target makes; no statement waits longer
+    than LOCK_TIMEOUT for a lock."""
+    connection = psycopg2.connect(**connection_parameters(),
                                   options=f"-c lock_timeout={LOCK_TIMEOUT}")
     connection.autocommit = True
     return connection
+
+
+def ensure_database():
+    """Creates the warehouse's database (PGDATABASE) if it does not exist
+    yet and the user may create databases; else says what to do."""
+    name = connection_parameters()["dbname"]
+    try:
+        psycopg2.connect(**connection_parameters()).close()
+        return
+    except psycopg2.OperationalError as error:
+        if "does not exist" not in str(error):
+            raise
+    try:
+        maintenance = psycopg2.connect(**connection_parameters("postgres"))
+        maintenance.autocommit = True
+        maintenance.cursor().execute(sql.SQL("create database {}").format(
+            sql.Identifier(name)))
+        maintenance.close()
+    except psycopg2.Error as error:
+        raise publish.PublishError(
+            f"the database {name} does not exist and could not be created "
+            f"({' '.join(str(error).split())}); create it, owned by the publishing user: "
+            f"createdb {name}") from None
 
 
 @contextlib.contextmanager
@@ -309,6 +345,7 @@ def run_publish(schema, reader, wait, workdir):
         raise publish.PublishError(
             *problems, f"{len(problems)} problem{'s' * (len(problems) > 1)} in the seed "
             "files; nothing was built or published")
+    ensure_database()
     lock = take_lock(schema, wait)
     connection = connect()
     skipped = []
@@ -379,6 +416,7 @@ def main():
     notes = []
     try:
         if args.command == "build":
+            ensure_database()
             connection = connect()
             try:
                 build(workdir, connection, schema)
