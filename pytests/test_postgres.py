@@ -21,7 +21,17 @@ import psycopg2
 import pytest
 from psycopg2 import errors, sql
 
-from conftest import DBT, PROJECT, copy_project, dbt_env, read_seed, run_compiled_tests, write_seed
+from conftest import (
+    DBT,
+    PROJECT,
+    assert_raised_with,
+    copy_project,
+    dbt_env,
+    read_seed,
+    run_compiled_tests,
+    write_seed,
+)
+from test_bad_input import CASES
 
 sys.path.insert(0, str(PROJECT / "lib"))
 from pg_cluster import Cluster, server_binaries  # noqa: E402
@@ -110,13 +120,11 @@ def schema_names(connection):
     return {name for (name,) in cursor.fetchall()}
 
 
-def test_dbt_build_on_postgres_gives_the_results_of_duckdb(cluster, build_manifest,
-                                                           warehouse, tmp_path):
-    """Plain `dbt build --target postgres`: every seed, model and test of the
-    DuckDB build but the two Python models of the audit (and their tests),
-    with the same outcome: all pass, and the one warning (the identities
-    the report breaks) counts the same failing rows as on DuckDB."""
-    target = tmp_path / "target"
+@pytest.fixture(scope="module")
+def plain_build(cluster, tmp_path_factory):
+    """Plain `dbt build --target postgres`, under schemas plain_*: its
+    run results and manifest."""
+    target = tmp_path_factory.mktemp("plain") / "target"
     result = subprocess.run(
         [DBT, "build", "--target", "postgres", "--target-path", str(target)],
         cwd=PROJECT, env=dict(dbt_env(PROJECT), **cluster.env,
@@ -126,7 +134,16 @@ def test_dbt_build_on_postgres_gives_the_results_of_duckdb(cluster, build_manife
     results = {r["unique_id"]: r for r in
                json.loads((target / "run_results.json").read_text())["results"]
                if r["unique_id"].split(".")[0] in ("seed", "model", "test", "unit_test")}
+    return results, json.loads((target / "manifest.json").read_text())
 
+
+def test_dbt_build_on_postgres_gives_the_results_of_duckdb(plain_build, build_manifest,
+                                                           warehouse):
+    """Plain `dbt build --target postgres`: every seed, model and test of the
+    DuckDB build but the two Python models of the audit (and their tests),
+    with the same outcome: all pass, and the one warning (the identities
+    the report breaks) counts the same failing rows as on DuckDB."""
+    results, _ = plain_build
     audit_python = {uid for uid, node in build_manifest["nodes"].items()
                     if node["resource_type"] == "model" and node["language"] == "python"}
     expected = {uid for uid, node in build_manifest["nodes"].items()
@@ -146,6 +163,31 @@ def test_dbt_build_on_postgres_gives_the_results_of_duckdb(cluster, build_manife
     _, duckdb_warned = run_compiled_tests(warehouse, warn_tests)
     assert results[warn_tests[0]["unique_id"]]["failures"] == len(
         duckdb_warned["identities_broken_by_report"]) > 0
+
+
+def test_the_seed_tests_fail_on_postgres_as_on_duckdb(cluster, plain_build):
+    """The mistakes of test_bad_input, one per seed, made in the raw tables
+    of the plain build; its compiled seed tests (PostgreSQL's SQL, from its
+    manifest) then raise, each with the message DuckDB gives."""
+    _, manifest = plain_build
+    connection = connect(cluster)
+    cursor = connection.cursor()
+    for seed, mistake, _ in CASES.values():
+        cursor.execute(mistake.format(table=f"plain_raw.{seed}"))
+        assert cursor.rowcount == 1, mistake
+    tests = [node for node in manifest["nodes"].values()
+             if node["resource_type"] == "test" and node["depends_on"]["nodes"]
+             and all(parent.startswith("seed.") for parent in node["depends_on"]["nodes"])]
+    assert len(tests) > 100
+    errors = {}
+    for node in tests:
+        try:
+            cursor.execute(node["compiled_code"])
+        except psycopg2.Error as error:
+            errors[node["name"]] = str(error)
+    for _, _, fragments in CASES.values():
+        assert_raised_with(errors, fragments)
+    assert len(errors) >= len(CASES)
 
 
 def test_the_published_marts_equal_duckdbs_value_for_value(published, build_manifest,
