@@ -2,7 +2,8 @@
     A ratio of two counts known as bounds: the lowest numerator over the
     highest denominator, and the highest numerator over the lowest
     denominator, in floating point on every engine (PostgreSQL divides
-    whole numbers without a remainder). Null when a bound is missing or the denominator can be 0.
+    whole numbers without a remainder). Null when a bound is missing or the
+    denominator can be 0.
     Renders two columns, <name>_low and <name>_high.
 -#}
 {% macro bounded_ratio(num_low, num_high, den_low, den_high, name) -%}
