@@ -409,3 +409,22 @@ def test_the_reader_role_reads_the_marts_and_nothing_else(published):
     # the read-only default holds too
     with pytest.raises(errors.ReadOnlySqlTransaction):
         cursor.execute("create temporary table x (a int)")
+
+
+def test_the_bi_questions_give_the_same_answers_on_postgres(published, warehouse):
+    """Each query of queries/ (the README's among them), with PostgreSQL's
+    schema names, gives DuckDB's answer, row for row and in the same order:
+    the marts' questions as the reader role, the audit's as the publisher."""
+    reader, admin = connect(published, READER), connect(published)
+    queries = sorted((PROJECT / "queries").glob("*.sql"))
+    rows = 0
+    for path in queries:
+        query = path.read_text()
+        expected = warehouse.execute(query).fetchall()
+        on_postgres = query.replace("main_marts.", f"{SCHEMA}_marts.").replace(
+            "main_audit.", f"{SCHEMA}_audit.")
+        cursor = (admin if "main_audit." in query else reader).cursor()
+        cursor.execute(on_postgres)
+        assert cursor.fetchall() == expected, path.name
+        rows += len(expected)
+    assert len(queries) == 8 and rows > 50
