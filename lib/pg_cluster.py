@@ -10,7 +10,9 @@ PGHOST, PGPORT, PGUSER, PGDATABASE that the profile's postgres target reads).
 The server binaries come from Debian's postgresql-15 package. initdb refuses
 to run as root, so as root the cluster belongs to the package's `postgres`
 user. Connections are trusted, on the loopback and a socket in DIR only:
-the cluster holds nothing but the warehouse of one check.
+the cluster holds nothing but the warehouse of one check. The database
+collates with ICU's en-US, as servers usually do (not C), so that the checks
+see any difference in order between DuckDB and PostgreSQL.
 """
 
 import os
@@ -73,6 +75,15 @@ class Cluster:
         return result
 
     def start(self):
+        """initdb, start, create the database; on any failure, stops what
+        started and removes the directory."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self):
         self.directory.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             owner = pwd.getpwnam("postgres")
@@ -93,7 +104,10 @@ class Cluster:
             if time.monotonic() > deadline:
                 raise RuntimeError("the throwaway PostgreSQL did not start")
             time.sleep(0.2)
-        self.psql(f"create database {DATABASE}", database="postgres")
+        # a server's usual collation (not C), so that the checks see any
+        # difference in order between the engines
+        self.psql(f"create database {DATABASE} template template0 "
+                  "locale_provider icu icu_locale 'en-US'", database="postgres")
         return self
 
     def psql(self, sql, database=DATABASE, user=SUPERUSER):
@@ -130,8 +144,7 @@ def main(argv):
         for name, value in cluster.env.items():
             print(f"export {name}={value}")
     else:
-        cluster = Cluster(directory, port=int((directory / "port").read_text()))
-        cluster.stop()
+        Cluster(directory, port=0).stop()  # pg_ctl stop needs no port
 
 
 if __name__ == "__main__":

@@ -16,7 +16,10 @@
     summary as (
         select
             count(*) || ' failure(s). '
-            || string_agg(failure_message, ' | ' order by failure_message)
+            || string_agg(
+                failure_message, ' | '
+                order by {{ in_byte_order('failure_message') }}
+            )
                 as message
         from failures
     )

@@ -54,7 +54,7 @@ def cluster():
 
 
 def pg_env(cluster, **extra):
-    return dict(os.environ, **cluster.env, DO_NOT_TRACK="1", **extra)
+    return {**os.environ, **cluster.env, "DO_NOT_TRACK": "1", **extra}
 
 
 def connect(cluster, user=None):
@@ -223,6 +223,25 @@ def test_the_published_marts_equal_duckdbs_value_for_value(published, build_mani
     assert values > 50000
 
 
+def test_the_bi_questions_give_the_same_answers_on_postgres(published, warehouse):
+    """Each query of queries/ (the README's among them), with PostgreSQL's
+    schema names, gives DuckDB's answer, row for row and in the same order:
+    the marts' questions as the reader role, the audit's as the publisher."""
+    reader, admin = connect(published, READER), connect(published)
+    queries = sorted((PROJECT / "queries").glob("*.sql"))
+    rows = 0
+    for path in queries:
+        query = path.read_text()
+        expected = warehouse.execute(query).fetchall()
+        on_postgres = query.replace("main_marts.", f"{SCHEMA}_marts.").replace(
+            "main_audit.", f"{SCHEMA}_audit.")
+        cursor = (admin if "main_audit." in query else reader).cursor()
+        cursor.execute(on_postgres)
+        assert cursor.fetchall() == expected, path.name
+        rows += len(expected)
+    assert len(queries) == 8 and rows > 50
+
+
 def break_seed(project):
     path = project / "seeds" / "comensha__victims_by_form.csv"
     rows = read_seed(path)
@@ -230,6 +249,19 @@ def break_seed(project):
     write_seed(path, rows)
     return ("publish: seeds/comensha__victims_by_form.csv:2: row (edition=2022, "
             "year=2018, form=domestic_sexual) has published_value = '135a'")
+
+
+def break_switch(project):
+    """A failure in the switch's transaction, after the marts were renamed."""
+    path = project / "scripts" / "postgres.py"
+    code = path.read_text()
+    rename = ("            cursor.execute(sql.SQL(\"alter schema {} rename to {}\").format(\n"
+              "                sql.Identifier(name), sql.Identifier(published)))\n")
+    assert code.count(rename) == 1
+    path.write_text(code.replace(rename, rename + (
+        "            if suffix == \"marts\":\n"
+        "                raise RuntimeError(\"broken on purpose\")\n")))
+    return "publish: unexpected RuntimeError: broken on purpose"
 
 
 def break_audit(project):
@@ -240,12 +272,13 @@ def break_audit(project):
     return "publish: unexpected ValueError: broken on purpose"
 
 
-@pytest.mark.parametrize("breaking", [break_seed, break_audit])
+@pytest.mark.parametrize("breaking", [break_seed, break_audit, break_switch])
 def test_a_failing_publish_leaves_the_published_schemas_unchanged(published, tmp_path,
                                                                   breaking):
-    """A dbt test that fails, or the audit step (after dbt built the fresh
-    schemas): every published table, its schema and its rows stay; no fresh
-    schema is left."""
+    """A dbt test that fails, the audit step (after dbt built the fresh
+    schemas), or the switch's transaction half-way: every published table,
+    its schema and its rows stay, the reader reads the marts as before; no
+    fresh schema is left."""
     admin = connect(published)
     before = snapshot(admin)
     project = copy_project(tmp_path)
@@ -258,6 +291,9 @@ def test_a_failing_publish_leaves_the_published_schemas_unchanged(published, tmp
     assert "the published schemas are unchanged" in result.stderr
     assert snapshot(admin) == before
     assert not {name for name in schema_names(admin) if "__" in name}
+    reader = connect(published, READER).cursor()
+    reader.execute(f"select count(*) from {SCHEMA}_marts.funnel")
+    assert reader.fetchone()[0] == 45
 
 
 def test_a_second_publish_at_once_fails_at_once(published):
@@ -282,7 +318,7 @@ def test_a_reader_keeps_working_during_a_publish_and_sees_the_new_marts(
     """Queries in a loop during a publish all succeed and then see the new
     marts. A client holding a transaction open on a mart does not block the
     publish (its old schema stays, noted, for a later publish). What the
-    reader did to its own settings and default privileges is undone."""
+    reader did to its own read-only setting is undone."""
     project = copy_project(tmp_path)
     path = project / "seeds" / "nrm__codes.csv"
     rows = read_seed(path)
@@ -293,13 +329,12 @@ def test_a_reader_keeps_working_during_a_publish_and_sees_the_new_marts(
     query = (f"select distinct category_label_en from {SCHEMA}_marts.demographics "
              "where category = 'domestic_sexual'")
     reader = connect(published, READER)  # connected before the publish starts
-    # a role may change its own settings, in one database too, and its
-    # default privileges (PostgreSQL allows it); a publish undoes that
+    # a role may change its own settings, in one database too (PostgreSQL
+    # allows it); a publish sets the read-only one again
     for statement in ["set default_transaction_read_only = off",
                       f"alter role {READER} set default_transaction_read_only = off",
                       f"alter role {READER} in database {published.env['PGDATABASE']} "
                       "set default_transaction_read_only = off",
-                      "alter default privileges grant select on tables to public",
                       "set default_transaction_read_only = on"]:
         reader.cursor().execute(statement)
     holder = connect(published, READER)  # a transaction open across the publish
@@ -341,9 +376,6 @@ def test_a_reader_keeps_working_during_a_publish_and_sees_the_new_marts(
     later = connect(published, READER).cursor()
     later.execute("show default_transaction_read_only")
     assert later.fetchone()[0] == "on"
-    later.execute("select count(*) from pg_default_acl where defaclrole = %s::regrole",
-                  (READER,))
-    assert later.fetchone()[0] == 0
 
 
 def denied(connection, statement):
@@ -411,20 +443,69 @@ def test_the_reader_role_reads_the_marts_and_nothing_else(published):
         cursor.execute("create temporary table x (a int)")
 
 
-def test_the_bi_questions_give_the_same_answers_on_postgres(published, warehouse):
-    """Each query of queries/ (the README's among them), with PostgreSQL's
-    schema names, gives DuckDB's answer, row for row and in the same order:
-    the marts' questions as the reader role, the audit's as the publisher."""
-    reader, admin = connect(published, READER), connect(published)
-    queries = sorted((PROJECT / "queries").glob("*.sql"))
-    rows = 0
-    for path in queries:
-        query = path.read_text()
-        expected = warehouse.execute(query).fetchall()
-        on_postgres = query.replace("main_marts.", f"{SCHEMA}_marts.").replace(
-            "main_audit.", f"{SCHEMA}_audit.")
-        cursor = (admin if "main_audit." in query else reader).cursor()
-        cursor.execute(on_postgres)
-        assert cursor.fetchall() == expected, path.name
-        rows += len(expected)
-    assert len(queries) == 8 and rows > 50
+def test_a_publisher_that_is_no_superuser(published, tmp_path):
+    """As most servers have it: the publishing user owns its database and has
+    CREATEROLE, no more; the reader's name has capitals and a space. The
+    publish succeeds and notes what needs the administrator (the large
+    objects); the reader reads the marts and cannot create a temporary
+    table. A user without CREATEROLE is stopped before anything is built."""
+    admin = connect(published).cursor()
+    for statement in ["create role publisher login createrole",
+                      "create database publishing owner publisher",
+                      "create role weak login", "create database weak owner weak"]:
+        admin.execute(statement)
+    reader = "BI Reader"
+    env = pg_env(published, PGUSER="publisher", PGDATABASE="publishing",
+                 MENSENHANDEL_PG_READER=reader)
+    result = subprocess.run(
+        [sys.executable, str(PROJECT / "scripts" / "postgres.py"), "publish"],
+        env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"readable by {reader}" in result.stdout
+    assert "publish: note: the publishing user may not run `revoke execute on " \
+           "function lo_create(oid)" in result.stderr
+    connection = psycopg2.connect(host="127.0.0.1", port=published.port, user=reader,
+                                  dbname="publishing")
+    connection.autocommit = True
+    cursor = connection.cursor()
+    cursor.execute(f"select count(*) from {SCHEMA}_marts.funnel")
+    assert cursor.fetchone()[0] == 45
+    denied(connection, "create temporary table x (a int)")
+    denied(connection, f"select * from {SCHEMA}_raw.comensha__victims_by_form")
+
+    started = time.monotonic()
+    weak = subprocess.run(
+        [sys.executable, str(PROJECT / "scripts" / "postgres.py"), "publish"],
+        env=dict(env, PGUSER="weak", PGDATABASE="weak"),
+        capture_output=True, text=True, timeout=300)
+    assert weak.returncode == 1
+    assert f"the user weak may not create or alter the reader role {reader}" in weak.stderr
+    assert time.monotonic() - started < 15  # before dbt built anything
+
+
+def test_old_schemas_that_a_view_reads_stay(published):
+    """A view of someone else over replaced schemas keeps them (dropping
+    them would drop the view), with a note; without it they go."""
+    sys.path.insert(0, str(PROJECT / "scripts"))
+    from postgres import drop_replaced
+
+    cursor = connect(published).cursor()
+    cursor.execute("create schema t__old1_raw; create table t__old1_raw.cells (a int); "
+                   "create schema t__old1_marts; "
+                   "create view t__old1_marts.facts as select * from t__old1_raw.cells; "
+                   "create schema if not exists other; "
+                   "create view other.my_facts as select * from t__old1_marts.facts")
+    old = ["t__old1_marts", "t__old1_raw"]
+    notes = drop_replaced(cursor, old)
+    assert notes == ["t__old1_marts, t__old1_raw stay: the view(s) other.my_facts read "
+                     "them; point them at the new schemas, and a later publish drops the old"]
+    assert set(old) <= schema_names_like(cursor, "t__old1")
+    cursor.execute("drop view other.my_facts")
+    assert drop_replaced(cursor, old) == []
+    assert not schema_names_like(cursor, "t__old1")
+
+
+def schema_names_like(cursor, prefix):
+    cursor.execute("select nspname from pg_namespace where starts_with(nspname, %s)",
+                   (prefix,))
+    return {name for (name,) in cursor.fetchall()}

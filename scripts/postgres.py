@@ -106,7 +106,7 @@ def ensure_database():
         psycopg2.connect(**connection_parameters()).close()
         return
     except psycopg2.OperationalError as error:
-        if "does not exist" not in str(error):
+        if f'database "{name}" does not exist' not in str(error):
             raise
     try:
         maintenance = psycopg2.connect(**connection_parameters("postgres"))
@@ -220,8 +220,14 @@ def take_lock(schema, wait):
     connection = connect()
     cursor = connection.cursor()
     control = sql.Identifier(f"{schema}_control")
-    cursor.execute(sql.SQL("create schema if not exists {}").format(control))
-    cursor.execute(sql.SQL("create table if not exists {}.publish_lock ()").format(control))
+    for _ in range(2):  # two first publishes at once: one creates, one finds
+        try:
+            cursor.execute(sql.SQL("create schema if not exists {}").format(control))
+            cursor.execute(sql.SQL("create table if not exists {}.publish_lock ()")
+                           .format(control))
+            break
+        except psycopg2.errors.UniqueViolation:
+            continue
     connection.autocommit = False
     deadline = time.monotonic() + wait
     while True:
@@ -243,9 +249,11 @@ def take_lock(schema, wait):
 # database and must not here: create temporary tables, use objects others
 # put in schema public (their SECURITY DEFINER functions included), and
 # create large objects, which are stored in the database whatever schema
-# the reader may use. The first two need the database's owner, the large
-# objects a superuser.
+# the reader may use (the reader's own are removed). The first two need the
+# database's owner, the large objects a superuser.
 HARDENING = [
+    "select lo_unlink(m.oid) from pg_largeobject_metadata as m "
+    "join pg_roles as r on r.oid = m.lomowner where r.rolname = {reader}",
     "revoke temporary on database {database} from public",
     "grant temporary on database {database} to current_user",
     "revoke all on schema public from public",
@@ -254,64 +262,91 @@ HARDENING = [
 ]
 
 
-def run_noting(connection, statement, skipped):
-    """Runs statement; if the publishing user may not (an error, or a REVOKE
-    that only warns), adds it to skipped instead."""
+def run_noting(connection, cursor, statement, skipped):
+    """Runs statement within the open transaction; if the publishing user
+    may not (an error, or a GRANT or REVOKE that only warns), undoes it and
+    adds it to skipped instead."""
     warned = len(connection.notices)
+    cursor.execute("savepoint noting")
     try:
-        connection.cursor().execute(statement)
+        cursor.execute(statement)
     except psycopg2.errors.InsufficientPrivilege:
+        cursor.execute("rollback to savepoint noting")
         skipped.append(statement.as_string(connection))
         return
+    cursor.execute("release savepoint noting")
     if any("no privileges" in notice for notice in connection.notices[warned:]):
         skipped.append(statement.as_string(connection))
 
 
-def prepare_reader(connection, reader, skipped):
-    """The reader role, created if missing, with its settings as the publish
-    sets them: a role may change its own (in every database too), so they
-    are set again each time. PUBLIC loses HARDENING."""
-    cursor = connection.cursor()
+def prepare_reader(connection, cursor, reader, skipped):
+    """Within the open transaction: the reader role, created if missing
+    (LOGIN, no password, no other attribute), read-only by default (a role
+    may change its own settings, in one database too, so the publish sets
+    this one again each time; the administrator's other settings stay), and
+    PUBLIC without HARDENING."""
     role = sql.Identifier(reader)
     cursor.execute("select 1 from pg_roles where rolname = %s", (reader,))
     if not cursor.fetchone():
         cursor.execute(sql.SQL(
             "create role {} login nosuperuser nocreatedb nocreaterole noinherit "
             "noreplication").format(role))
-    cursor.execute("select d.datname from pg_db_role_setting s "
-                   "join pg_database d on d.oid = s.setdatabase "
-                   "where s.setrole = %s::regrole", (reader,))
+    cursor.execute("select d.datname from pg_db_role_setting as s "
+                   "join pg_database as d on d.oid = s.setdatabase "
+                   "join pg_roles as r on r.oid = s.setrole where r.rolname = %s",
+                   (reader,))
     for (database,) in cursor.fetchall():
-        cursor.execute(sql.SQL("alter role {} in database {} reset all").format(
-            role, sql.Identifier(database)))
-    cursor.execute(sql.SQL("alter role {} reset all").format(role))
+        for setting in ("default_transaction_read_only", "transaction_read_only"):
+            cursor.execute(sql.SQL("alter role {} in database {} reset {}").format(
+                role, sql.Identifier(database), sql.Identifier(setting)))
+    cursor.execute(sql.SQL("alter role {} reset transaction_read_only").format(role))
     cursor.execute(sql.SQL("alter role {} set default_transaction_read_only = on")
                    .format(role))
-    database = sql.Identifier(connection.info.dbname)
+    names = {"database": sql.Identifier(connection.info.dbname),
+             "reader": sql.Literal(reader)}
     for statement in HARDENING:
-        run_noting(connection, sql.SQL(statement).format(database=database), skipped)
+        run_noting(connection, cursor, sql.SQL(statement).format(**names), skipped)
+    run_noting(connection, cursor, sql.SQL("grant connect on database {} to {}").format(
+        names["database"], role), skipped)
+
+
+def check_privileges(connection, reader):
+    """Before building: the publishing user may create schemas in the
+    database and prepare the reader role (tried, then rolled back)."""
+    cursor = connection.cursor()
+    cursor.execute("select has_database_privilege(current_database(), 'create')")
+    if not cursor.fetchone()[0]:
+        raise publish.PublishError(
+            f"the user {connection.info.user} may not create schemas in the database "
+            f"{connection.info.dbname}: publish as its owner (or grant CREATE on it)")
+    try:
+        with transaction(connection) as cursor:
+            prepare_reader(connection, cursor, reader, [])
+            raise Rollback
+    except Rollback:
+        pass
+    except psycopg2.errors.InsufficientPrivilege as error:
+        raise publish.PublishError(
+            f"the user {connection.info.user} may not create or alter the reader role "
+            f"{reader} ({' '.join(str(error).split())}): it needs CREATEROLE (and, from "
+            "PostgreSQL 16, ADMIN OPTION on the role)") from None
+
+
+class Rollback(Exception):
+    """Ends a transaction that only tried its statements."""
 
 
 def switch(connection, schema, reader, fresh_schema, old_schema, skipped):
-    """In one transaction: whatever the reader owns or was granted in the
-    database goes (DROP OWNED: its large objects, default privileges and
-    grants), the reader may connect and read the fresh marts, and each
-    published schema <schema>_x becomes <old_schema>_x and each fresh one
-    <schema>_x. Returns the old schemas. Renaming a schema waits for no
-    reader: a query running now finishes on the old tables."""
+    """In one transaction: the reader role prepared (prepare_reader), with
+    USAGE and SELECT on the fresh marts; each published schema <schema>_x
+    becomes <old_schema>_x and each fresh one <schema>_x. Returns the old
+    schemas. Renaming a schema waits for no reader: a query running now
+    finishes on the old tables."""
     role = sql.Identifier(reader)
     old = []
     with transaction(connection) as cursor:
-        fresh = schemas_with_prefix(cursor, f"{fresh_schema}_")
-        cursor.execute("savepoint drop_owned")
-        try:
-            cursor.execute(sql.SQL("drop owned by {}").format(role))
-        except psycopg2.errors.InsufficientPrivilege:
-            cursor.execute("rollback to savepoint drop_owned")
-            skipped.append(f"drop owned by {reader}")
-        cursor.execute(sql.SQL("grant connect on database {} to {}").format(
-            sql.Identifier(connection.info.dbname), role))
-        for name in fresh:
+        prepare_reader(connection, cursor, reader, skipped)
+        for name in schemas_with_prefix(cursor, f"{fresh_schema}_"):
             suffix = name.removeprefix(f"{fresh_schema}_")
             published = f"{schema}_{suffix}"
             if suffix == "marts":
@@ -327,6 +362,39 @@ def switch(connection, schema, reader, fresh_schema, old_schema, skipped):
             cursor.execute(sql.SQL("alter schema {} rename to {}").format(
                 sql.Identifier(name), sql.Identifier(published)))
     return old
+
+
+def views_outside(cursor, schemas):
+    """The views outside `schemas` that read a table or view inside them
+    (a user's own view over the marts, say), as schema.view."""
+    cursor.execute(
+        "select distinct vn.nspname || '.' || v.relname "
+        "from pg_depend as d "
+        "join pg_rewrite as w on w.oid = d.objid "
+        "join pg_class as v on v.oid = w.ev_class "
+        "join pg_namespace as vn on vn.oid = v.relnamespace "
+        "join pg_class as t on t.oid = d.refobjid "
+        "join pg_namespace as tn on tn.oid = t.relnamespace "
+        "where d.classid = 'pg_rewrite'::regclass "
+        "and d.refclassid = 'pg_class'::regclass "
+        "and tn.nspname = any(%s) and not vn.nspname = any(%s) "
+        "order by 1", (list(schemas), list(schemas)))
+    return [name for (name,) in cursor.fetchall()]
+
+
+def drop_replaced(cursor, schemas):
+    """Drops schemas a switch replaced; returns notes on those that stay:
+    all of them while a view of someone else reads them (dropping them would
+    drop the view; after the switch it reads the old tables), else those
+    that a client still reads (a later publish drops them)."""
+    if not schemas:
+        return []
+    readers = views_outside(cursor, schemas)
+    if readers:
+        return [f"{', '.join(schemas)} stay: the view(s) {', '.join(readers)} read them; "
+                "point them at the new schemas, and a later publish drops the old"]
+    return [f"{name} is still read by a client; a later publish drops it"
+            for name in drop_schemas(cursor, schemas)]
 
 
 def remove_stale_workdirs(parent):
@@ -352,15 +420,15 @@ def run_publish(schema, reader, wait, workdir):
     try:
         remove_stale_workdirs(workdir.parent)
         cursor = connection.cursor()
+        check_privileges(connection, reader)
         # what earlier publishes left: fresh schemas of a killed one, old ones
         # still read when they ended
-        held = drop_schemas(cursor, schemas_with_prefix(cursor, f"{schema}__next")
-                            + schemas_with_prefix(cursor, f"{schema}__old"))
+        drop_schemas(cursor, schemas_with_prefix(cursor, f"{schema}__next"))
+        held = drop_replaced(cursor, schemas_with_prefix(cursor, f"{schema}__old"))
         stamp = time.strftime(STAMP, time.gmtime())
         fresh_schema = f"{schema}__next{stamp}"
         try:
             build(workdir, connection, fresh_schema)
-            prepare_reader(connection, reader, skipped)
             for signum in publish.SIGNALS:  # the rest takes milliseconds: let it finish
                 signal.signal(signum, signal.SIG_IGN)
             if RECEIVED:  # a signal that wait_select turned into a cancel too late
@@ -370,7 +438,7 @@ def run_publish(schema, reader, wait, workdir):
         except BaseException:
             drop_schemas(cursor, schemas_with_prefix(cursor, f"{fresh_schema}_"))
             raise
-        held += drop_schemas(cursor, old)
+        held += drop_replaced(cursor, old)
         return skipped, held
     finally:
         connection.close()
@@ -396,9 +464,9 @@ def main():
                         help="seconds to wait for another publish to finish")
     args = parser.parse_args()
     schema = os.environ.get("MENSENHANDEL_PG_SCHEMA", "mensenhandel")
-    if len(schema + LONGEST_SUFFIX) > 63:
+    if len((schema + LONGEST_SUFFIX).encode()) > 63:  # bytes, as PostgreSQL counts
         print(f"{args.command}: the schema name {schema} is too long for PostgreSQL "
-              f"(at most {63 - len(LONGEST_SUFFIX)} characters)", file=sys.stderr)
+              f"(at most {63 - len(LONGEST_SUFFIX)} bytes)", file=sys.stderr)
         return 1
 
     def interrupt(signum, frame):
@@ -411,6 +479,7 @@ def main():
         signal.signal(signum, interrupt)
     psycopg2.extensions.set_wait_callback(psycopg2.extras.wait_select)
     workdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"{WORKDIR_PREFIX}{os.getpid()}"
+    shutil.rmtree(workdir, ignore_errors=True)  # of a killed publish with our pid
     workdir.mkdir(parents=True)
     untouched = "; the published schemas are unchanged" if args.command == "publish" else ""
     notes = []
@@ -419,6 +488,11 @@ def main():
             ensure_database()
             connection = connect()
             try:
+                if schemas_with_prefix(connection.cursor(), f"{schema}_control"):
+                    raise publish.PublishError(
+                        f"{schema} is published (scripts/postgres.py publish); build "
+                        "writes in place: choose a schema name of your own with "
+                        "MENSENHANDEL_PG_SCHEMA")
                 build(workdir, connection, schema)
             finally:
                 connection.close()
@@ -426,8 +500,7 @@ def main():
             skipped, held = run_publish(schema, args.reader, args.wait, workdir)
             notes = [f"note: the publishing user may not run `{statement}`; ask the "
                      "server's administrator to (docs/postgres.md)" for statement in skipped]
-            notes += [f"note: {name} is still read by a client; a later publish drops it"
-                      for name in held]
+            notes += [f"note: {line}" for line in held]
     except (Interrupted, publish.Interrupted, psycopg2.errors.QueryCanceled):
         if not RECEIVED:
             raise

@@ -60,7 +60,10 @@ classified as (
         bool_and(cells.table_id <> 'nrm__key_figures') as is_tables,
         sum(cells.count_low) as prose_low,
         sum(cells.count_high) as prose_high,
-        string_agg(cells.published_value, ' + ' order by cells.cell_id)
+        string_agg(
+            cells.published_value, ' + '
+            order by {{ in_byte_order('cells.cell_id') }}
+        )
             as prose_printed,
         count(*) as n_cells,
         count(mart_cells.cell_id) as n_in_marts,

@@ -10,12 +10,15 @@
     select
         '{{ model.identifier }}: ' || count(*) || ' cell(s) of {{ column_name }} not '
         || 'filled in yet, first: '
-        || string_agg(label, '; ' order by label) filter (where rank <= 5)
+        || string_agg(label, '; ' order by {{ in_byte_order('label') }})
+            filter (where rank <= 5)
             as failure_message
     from (
         select
             {{ row_label(key) }} as label,
-            row_number() over (order by {{ row_label(key) }}) as rank
+            row_number() over (
+                order by {{ in_byte_order(row_label(key)) }}
+            ) as rank
         from {{ model }}
         where {{ column_name }} is null or trim(cast({{ column_name }} as varchar)) = ''
     ) as empty_cells

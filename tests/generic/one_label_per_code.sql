@@ -9,10 +9,19 @@
     select
         '{{ model.identifier }}: edition ' || edition || ', {{ column_name }} '
         || {{ column_name }} || ' is printed as '
-        || string_agg(distinct {{ column_name }}_label, ' / ' order by {{ column_name }}_label)
+        || string_agg(
+            {{ column_name }}_label, ' / '
+            order by {{ in_byte_order(column_name ~ '_label') }}
+        )
         || ': one code, one label' as failure_message
-    from {{ model }}
+    from (
+        select distinct
+            edition,
+            {{ column_name }},
+            {{ column_name }}_label
+        from {{ model }}
+    ) as labels
     group by edition, {{ column_name }}
-    having count(distinct {{ column_name }}_label) > 1
+    having count({{ column_name }}_label) > 1
 {% endcall %}
 {% endtest %}
