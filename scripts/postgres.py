@@ -4,10 +4,10 @@
     python scripts/postgres.py build
 
 Where: the standard libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD and
-PGDATABASE (the profile's `postgres` target reads them). The schemas are
-named after MENSENHANDEL_PG_SCHEMA (default `mensenhandel`):
-mensenhandel_raw, _staging, _intermediate, _marts, _audit and
-_audit_computed.
+PGDATABASE, with the profile's defaults (connection_parameters). The
+schemas are named after MENSENHANDEL_PG_SCHEMA (default `mensenhandel`):
+mensenhandel_raw, _staging, _intermediate, _marts, _audit, _audit_computed
+and _control (the publish's lock).
 
 build: `dbt build --target postgres` into those schemas, then the
 disclosure audit, which dbt-postgres cannot run as a dbt Python model: it is
@@ -28,14 +28,17 @@ publish: the same guarantees as scripts/publish.py on DuckDB.
    were.
 5. Otherwise, in one transaction: the reader role (--reader, default
    mensenhandel_reader; created, with LOGIN and no password, if missing)
-   loses whatever it owns or was granted (DROP OWNED), may connect and
-   read the new marts schema, and nothing else; each published schema is
-   renamed to <schema>__old<id>_*, each new one to the published name.
-   Grants travel with the schemas. Queries running during the switch
-   finish on the old tables; the next ones read the new. Then the old
-   schemas are dropped. No statement waits more than LOCK_TIMEOUT for a
-   client's lock: a schema still read stays for a later publish, under a
-   name that is in nobody's way.
+   is made read-only by default again, PUBLIC loses HARDENING, and the
+   reader may connect and read the new marts schema, nothing else; each
+   published schema is renamed to <schema>__old<id>_*, each new one to the
+   published name. Grants travel with the schemas. Queries running during
+   the switch finish on the old tables; the next ones read the new. Then
+   the old schemas are dropped. No statement waits more than LOCK_TIMEOUT
+   for a client's lock: a schema still read stays for a later publish,
+   under a name that is in nobody's way (so does one that another view
+   reads).
+Before building, the statements of step 5 are tried and rolled back: a user
+who may not run them is stopped at once.
 
 The reader role: SELECT on the marts (and USAGE of their schema), CONNECT
 to the database, default_transaction_read_only; PUBLIC loses what a new
