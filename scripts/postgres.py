@@ -5,7 +5,8 @@
 
 Where: the standard libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD and
 PGDATABASE, with the profile's defaults (connection_parameters). The
-schemas are named after MENSENHANDEL_PG_SCHEMA (default `mensenhandel`):
+schemas are named after MENSENHANDEL_PG_SCHEMA (default `mensenhandel` for
+publish, `mensenhandel_dev` for build, as for a plain dbt build):
 mensenhandel_raw, _staging, _intermediate, _marts, _audit, _audit_computed
 and _control (the publish's lock).
 
@@ -466,7 +467,8 @@ def main():
     parser.add_argument("--wait", type=float, default=0,
                         help="seconds to wait for another publish to finish")
     args = parser.parse_args()
-    schema = os.environ.get("MENSENHANDEL_PG_SCHEMA", "mensenhandel")
+    schema = os.environ.get("MENSENHANDEL_PG_SCHEMA") or (
+        "mensenhandel" if args.command == "publish" else "mensenhandel_dev")
     if len((schema + LONGEST_SUFFIX).encode()) > 63:  # bytes, as PostgreSQL counts
         print(f"{args.command}: the schema name {schema} is too long for PostgreSQL "
               f"(at most {63 - len(LONGEST_SUFFIX)} bytes)", file=sys.stderr)
