@@ -418,13 +418,17 @@ def run_publish(schema, reader, wait, workdir):
             *problems, f"{len(problems)} problem{'s' * (len(problems) > 1)} in the seed "
             "files; nothing was built or published")
     ensure_database()
-    lock = take_lock(schema, wait)
     connection = connect()
+    try:
+        check_privileges(connection, reader)  # before anything is created
+    except BaseException:
+        connection.close()
+        raise
+    lock = take_lock(schema, wait)
     skipped = []
     try:
         remove_stale_workdirs(workdir.parent)
         cursor = connection.cursor()
-        check_privileges(connection, reader)
         # what earlier publishes left: fresh schemas of a killed one, old ones
         # still read when they ended
         drop_schemas(cursor, schemas_with_prefix(cursor, f"{schema}__next"))
