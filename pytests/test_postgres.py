@@ -1,10 +1,13 @@
 """The warehouse on PostgreSQL, against a throwaway cluster (lib/pg_cluster.py)
 started for this module on a free local port and stopped after it:
-`dbt build --target postgres` gives the results of the DuckDB build; the
-README's command (`scripts/setup.sh --postgres`) publishes marts equal,
-value for value, to DuckDB's; a failing seed leaves the published schemas
-as they were; a reader keeps working during a publish and sees the new
-marts after it; the reader role reads the marts and nothing else.
+`dbt build --target postgres` gives the results of the DuckDB build, and its
+seed tests fail on bad input as DuckDB's do; the README's command
+(`scripts/setup.sh --postgres`) publishes relations equal, value for value,
+to DuckDB's, and the BI questions get DuckDB's answers; a failing publish
+leaves the published schemas as they were; a second one at once fails; a
+reader keeps working during a publish and sees the new marts after it; the
+reader role reads the marts and nothing else; a publisher that is no
+superuser publishes; old schemas that another view reads stay.
 
 Without PostgreSQL's server binaries the module is skipped, unless
 MENSENHANDEL_REQUIRE_POSTGRES is set (.ci/run sets it): then it fails.

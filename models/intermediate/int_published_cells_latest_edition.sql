@@ -18,7 +18,7 @@ where not exists (
     where
         later.table_id = cells.table_id
         and later.year is not distinct from cells.year
-        and later.category = cells.category
-        and later.cross_category = cells.cross_category
+        and later.category is not distinct from cells.category
+        and later.cross_category is not distinct from cells.cross_category
         and later.edition > cells.edition
 )
